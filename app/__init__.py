@@ -1,0 +1,49 @@
+"""PeerPath: trains new peer mentors and certifies them as ready to be matched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, Config
+from .course import ContentError, load_course
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, the course (loaded once), blueprints."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(Config(app.instance_path).as_dict())
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    try:
+        app.extensions["course"] = load_course(app.config["CONTENT_DIR"], app.config["QUIZZES_DIR"])
+    except ContentError as error:
+        # An author's mistake, not a crash: print their file and line, never a traceback.
+        raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
+
+    from . import cli, database
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+    cli.init_app(app)
+
+    from .auth import bp as auth_bp
+    from .learn import bp as learn_bp
+    from .site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+    return app

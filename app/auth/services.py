@@ -1,0 +1,58 @@
+"""Account rules shared by the web forms and the command line."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from ..extensions import db
+from ..models import Role, User, normalise_email
+
+# Checked when the email is unknown, so a failed login takes as long either way and the
+# response time does not reveal which addresses have accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+def create_user(email: str, name: str, password: str, role: Role = Role.TRAINEE) -> User:
+    """Add a user to the session (flushed, not committed)."""
+    user = User(email=normalise_email(email), name=name.strip(), role=role.value)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user these credentials belong to, or None; same work whether or not the email exists."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and sign out every other session holding the old cookie."""
+    user.set_password(new_password)
+    user.session_version += 1
+
+
+def load_user_from_cookie_id(cookie_id: str) -> User | None:
+    """Flask-Login's loader: the id is ``<user id>.<session version>``."""
+    user_id, _, version = cookie_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept a ``next=`` target only if it stays on this site (a path, not a URL)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -1,0 +1,46 @@
+"""Settings, read from the environment once, in ``create_app``; nothing else reads it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Production-safe defaults, overridden by environment variables."""
+
+    def __init__(self, instance_path: str, environ: os._Environ | dict = os.environ):
+        instance = Path(instance_path)
+        self.SECRET_KEY = environ.get("SECRET_KEY") or _instance_secret_key(instance)
+        self.SQLALCHEMY_DATABASE_URI = environ.get("DATABASE_URL") or f"sqlite:///{instance / 'peerpath.db'}"
+        self.CONTENT_DIR = Path(environ.get("CONTENT_DIR") or PROJECT_ROOT / "content")
+        self.QUIZZES_DIR = Path(environ.get("QUIZZES_DIR") or PROJECT_ROOT / "quizzes")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.MAX_CONTENT_LENGTH = 256 * 1024
+        self.WTF_CSRF_TIME_LIMIT = None  # a trainee may read a section for hours before saving
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """A key kept in ``instance/secret_key`` so every worker on this host signs alike.
+
+    Hosts that serve together must share ``SECRET_KEY`` through the environment instead.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key)
+    return key

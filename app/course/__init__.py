@@ -1,0 +1,16 @@
+"""The course: content files loaded once, validated, and held as immutable objects."""
+
+from .errors import ContentError, ContentProblem
+from .loader import load_course
+from .model import Course, HtmlBlock, Module, ReflectPrompt, Section
+
+__all__ = [
+    "ContentError",
+    "ContentProblem",
+    "Course",
+    "HtmlBlock",
+    "Module",
+    "ReflectPrompt",
+    "Section",
+    "load_course",
+]

@@ -1,0 +1,54 @@
+"""Load the whole course from disk once, validating everything before anything is served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ContentError, ContentProblem, display_path
+from .markdown import build_markdown
+from .model import Course, Module
+from .modules import load_module
+
+
+def load_course(content_dir: Path, quizzes_dir: Path | None = None) -> Course:
+    """Read ``<content_dir>/modules/*.md`` into a Course; raise ContentError listing every problem.
+
+    ``quizzes_dir`` is where quiz files live; modules refer to quizzes by id.
+    """
+    modules_dir = Path(content_dir) / "modules"
+    problems: list[ContentProblem] = []
+    if not modules_dir.is_dir():
+        raise ContentError([ContentProblem(display_path(modules_dir), 1, "modules folder not found")])
+    md = build_markdown()
+    modules: list[Module] = []
+    for file in sorted(modules_dir.glob("*.md")):
+        module, found = load_module(md, file, display_path(file))
+        problems.extend(found)
+        if module:
+            modules.append(module)
+    if not modules and not problems:
+        problems.append(ContentProblem(display_path(modules_dir), 1, "no modules found (*.md)"))
+    problems.extend(_cross_module_problems(modules))
+    if problems:
+        raise ContentError(problems)
+    return Course(modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))))
+
+
+def _cross_module_problems(modules: list[Module]) -> list[ContentProblem]:
+    """Ids and places that must be unique across files (a file's name is free to change)."""
+    problems = []
+    by_id: dict[str, Module] = {}
+    by_order: dict[int, Module] = {}
+    for module in sorted(modules, key=lambda m: m.path):
+        if module.id in by_id:
+            problems.append(
+                ContentProblem(module.path, 2, f"module id '{module.id}' is also used by {by_id[module.id].path}")
+            )
+        by_id.setdefault(module.id, module)
+        if module.order in by_order:
+            other = by_order[module.order]
+            problems.append(
+                ContentProblem(module.path, 2, f"order {module.order} is also used by {other.path}: give each module its own place")
+            )
+        by_order.setdefault(module.order, module)
+    return problems

@@ -1,0 +1,93 @@
+"""The course as plain immutable objects, built once at load and shared by every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class HtmlBlock:
+    """A run of rendered teaching content, safe to emit as is (raw HTML is off at render)."""
+
+    html: str
+
+
+@dataclass(frozen=True)
+class ReflectPrompt:
+    """A ``::: reflect <id>`` prompt: the page turns it into a private answer form."""
+
+    id: str
+    prompt_html: str
+    line: int
+
+
+SectionPart = HtmlBlock | ReflectPrompt
+
+
+@dataclass(frozen=True)
+class Section:
+    """One ``##`` section of a module: one page, tracked as read once opened."""
+
+    id: str
+    title: str
+    parts: tuple[SectionPart, ...]
+    words: int
+    minutes: float
+    line: int
+
+    @property
+    def reflect_prompts(self) -> tuple[ReflectPrompt, ...]:
+        return tuple(part for part in self.parts if isinstance(part, ReflectPrompt))
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    order: int
+    version: int
+    minutes: int
+    summary: str
+    objectives: tuple[str, ...]
+    sources: tuple[str, ...]
+    sections: tuple[Section, ...]
+    path: str
+    quiz: str | None = None
+    scenarios: tuple[str, ...] = ()
+    section_by_id: Mapping[str, Section] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "section_by_id", MappingProxyType({s.id: s for s in self.sections})
+        )
+
+    @property
+    def words(self) -> int:
+        return sum(section.words for section in self.sections)
+
+    def neighbours(self, section_id: str) -> tuple[Section | None, Section | None]:
+        """The sections before and after ``section_id`` in reading order."""
+        ids = [s.id for s in self.sections]
+        index = ids.index(section_id)
+        before = self.sections[index - 1] if index > 0 else None
+        after = self.sections[index + 1] if index + 1 < len(self.sections) else None
+        return before, after
+
+
+@dataclass(frozen=True)
+class Course:
+    """Every module, in the order authors set."""
+
+    modules: tuple[Module, ...]
+    module_by_id: Mapping[str, Module] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "module_by_id", MappingProxyType({m.id: m for m in self.modules})
+        )
+
+    @property
+    def minutes(self) -> int:
+        return sum(module.minutes for module in self.modules)

@@ -1,0 +1,213 @@
+"""Read one ``content/modules/<id>.md`` file into a Module, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import ContentProblem
+from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
+from .markdown import (
+    CONTAINER_CLOSE,
+    CONTAINER_NAMES,
+    CONTAINER_OPEN,
+    REFLECT,
+    container_argument,
+    container_name,
+    plain_text,
+    render_tokens,
+)
+from .model import HtmlBlock, Module, ReflectPrompt, Section, SectionPart
+from .schema import ID_PATTERN, Field, check_mapping, identifier, integer, list_of, text
+
+MODULE_FIELDS = {
+    "id": Field(identifier),
+    "title": Field(text),
+    "order": Field(integer(1)),
+    "version": Field(integer(1)),
+    "minutes": Field(integer(1)),
+    "summary": Field(text),
+    "objectives": Field(list_of(text, min_items=1)),
+    "sources": Field(list_of(text, min_items=1)),
+    "quiz": Field(identifier, required=False),
+    "scenarios": Field(list_of(identifier), required=False),
+}
+RESERVED_SECTION_IDS = {"quiz"}
+WORD = re.compile(r"\S+")
+
+
+@dataclass
+class _Report:
+    path: str
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    def __call__(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.path, line, message))
+
+
+def load_module(md: MarkdownIt, file: Path, shown_path: str) -> tuple[Module | None, list[ContentProblem]]:
+    """Parse and validate one module file; the module is None when any problem was found."""
+    report = _Report(shown_path)
+    try:
+        source = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        report(1, f"file is not UTF-8 text ({error.reason})")
+        return None, report.problems
+    tokens = md.parse(source)
+    if not tokens or tokens[0].type != "front_matter":
+        report(1, "a module starts with YAML front matter between '---' lines (id, title, ...)")
+        return None, report.problems
+    meta = _front_matter(tokens[0], report)
+    sections = _sections(md, tokens[1:], report, after_front_matter=tokens[0].map[1])
+    if meta is None or report.problems:
+        return None, report.problems
+    total_words = sum(words for _, words in sections) or 1
+    module = Module(
+        id=meta["id"],
+        title=meta["title"].strip(),
+        order=meta["order"],
+        version=meta["version"],
+        minutes=meta["minutes"],
+        summary=meta["summary"].strip(),
+        objectives=tuple(o.strip() for o in meta["objectives"]),
+        sources=tuple(s.strip() for s in meta["sources"]),
+        quiz=meta.get("quiz"),
+        scenarios=tuple(meta.get("scenarios") or ()),
+        path=shown_path,
+        sections=tuple(
+            Section(
+                id=draft.id,
+                title=draft.title,
+                parts=draft.parts,
+                words=words,
+                minutes=meta["minutes"] * words / total_words,
+                line=draft.line,
+            )
+            for draft, words in sections
+        ),
+    )
+    return module, []
+
+
+def _front_matter(token: Token, report: _Report) -> LocatedDict | None:
+    try:
+        meta = load_located_yaml(token.content, first_line=token.map[0] + 2)
+    except YamlProblem as problem:
+        report(problem.line, problem.message)
+        return None
+    return meta if check_mapping(meta, MODULE_FIELDS, "front matter", report) else None
+
+
+@dataclass(frozen=True)
+class _SectionDraft:
+    id: str
+    title: str
+    parts: tuple[SectionPart, ...]
+    line: int
+
+
+def _sections(
+    md: MarkdownIt, tokens: list[Token], report: _Report, after_front_matter: int
+) -> list[tuple[_SectionDraft, int]]:
+    _check_structure(tokens, report)
+    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
+    if not starts:
+        report(_line(tokens[0]) if tokens else after_front_matter, "a module needs at least one '##' section")
+        return []
+    if starts[0] != 0:
+        report(_line(tokens[0]), "text before the first '##' heading: start the module with a section")
+    sections = []
+    seen_prompts: set[str] = set()
+    for start, end in zip(starts, [*starts[1:], len(tokens)]):
+        heading, title_inline = tokens[start], tokens[start + 1]
+        section_id = str(heading.attrGet("id") or "")
+        if section_id in RESERVED_SECTION_IDS:
+            report(_line(heading), f"section id '{section_id}' is reserved: give the heading another title or an explicit {{#id}}")
+        if not ID_PATTERN.match(section_id):
+            report(_line(heading), f"section heading needs a title that makes an id (got '{section_id}')")
+        body = tokens[start + 3 : end]
+        parts = _parts(md, body, seen_prompts, report)
+        words = sum(len(WORD.findall(t.content)) for t in tokens[start:end] if t.type == "inline")
+        sections.append((_SectionDraft(section_id, plain_text(title_inline), parts, _line(heading)), words))
+    return sections
+
+
+def _check_structure(tokens: list[Token], report: _Report) -> None:
+    """Headings in order without gaps; known, closed, non-empty containers."""
+    previous_level = 1
+    open_containers: list[Token] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            if level == 1:
+                report(_line(token), "'#' headings are not used in modules: the title comes from front matter, sections start with '##'")
+            elif level > previous_level + 1:
+                report(_line(token), f"heading level jumps from h{previous_level} to h{level}: use {'#' * (previous_level + 1)}")
+            if level == 2 and open_containers:
+                report(_line(token), "'##' heading inside a container: close the container above with ':::' first")
+            previous_level = level
+        elif token.type == CONTAINER_OPEN:
+            _check_container(token, open_containers, report)
+            if index + 1 < len(tokens) and tokens[index + 1].type == CONTAINER_CLOSE:
+                report(_line(token), f"container '{container_name(token)}' is empty")
+            open_containers.append(token)
+        elif token.type == CONTAINER_CLOSE:
+            opened = open_containers.pop()
+            if not token.markup:
+                report(_line(opened), f"container '{container_name(opened)}' is never closed: end it with a line ':::'")
+
+
+def _check_container(token: Token, open_containers: list[Token], report: _Report) -> None:
+    name = container_name(token)
+    if name not in CONTAINER_NAMES:
+        known = ", ".join(CONTAINER_NAMES)
+        report(_line(token), f"unknown container '{name}': use one of {known}")
+    elif name == REFLECT:
+        prompt_id = container_argument(token)
+        if not ID_PATTERN.match(prompt_id):
+            report(_line(token), "a reflect prompt needs an id after its name, e.g. '::: reflect first-mentor'")
+        if open_containers:
+            report(_line(token), "a reflect prompt cannot sit inside another container")
+
+
+def _parts(md: MarkdownIt, body: list[Token], seen_prompts: set[str], report: _Report) -> tuple[SectionPart, ...]:
+    """Cut a section's tokens into rendered HTML and the reflect prompts between them."""
+    parts: list[SectionPart] = []
+    pending: list[Token] = []
+    index = 0
+    while index < len(body):
+        token = body[index]
+        if token.type == CONTAINER_OPEN and token.level == 0 and container_name(token) == REFLECT:
+            close = _matching_close(body, index)
+            prompt_id = container_argument(token)
+            if prompt_id in seen_prompts:
+                report(_line(token), f"reflect id '{prompt_id}' is used twice in this module")
+            seen_prompts.add(prompt_id)
+            if pending:
+                parts.append(HtmlBlock(render_tokens(md, pending, heading_shift=1)))
+                pending = []
+            prompt_html = render_tokens(md, body[index + 1 : close], heading_shift=1)
+            parts.append(ReflectPrompt(prompt_id, prompt_html, _line(token)))
+            index = close + 1
+            continue
+        pending.append(token)
+        index += 1
+    if pending:
+        parts.append(HtmlBlock(render_tokens(md, pending, heading_shift=1)))
+    return tuple(parts)
+
+
+def _matching_close(tokens: list[Token], open_index: int) -> int:
+    level = tokens[open_index].level
+    for index in range(open_index + 1, len(tokens)):
+        if tokens[index].type == CONTAINER_CLOSE and tokens[index].level == level:
+            return index
+    return len(tokens) - 1
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 1
+

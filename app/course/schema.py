@@ -1,0 +1,92 @@
+"""Key-by-key checks for YAML mappings, written as data so every content kind reads alike.
+
+Each field says what it accepts; ``check_mapping`` reports every problem with the line of
+the offending key (or of the mapping, for a missing key) and suggests the closest known
+key for a typo such as ``tittle``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .located_yaml import LocatedDict, LocatedList
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: whether it must be there, and what its value must be."""
+
+    check: Callable[[Any], str | None]
+    required: bool = True
+
+
+def text(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must be non-empty text"
+    return None
+
+
+def identifier(value: Any) -> str | None:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        return "must be an id: lowercase letters, digits and single hyphens, e.g. 'active-listening'"
+    return None
+
+
+def integer(minimum: int, maximum: int | None = None) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        in_range = isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+        if in_range and (maximum is None or value <= maximum):
+            return None
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        return f"must be a whole number of at least {minimum}{upper}"
+
+    return check
+
+
+def list_of(item_check: Callable[[Any], str | None], min_items: int = 0) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return "must be a list"
+        if len(value) < min_items:
+            return f"must list at least {min_items} item{'s' if min_items != 1 else ''}"
+        for index, item in enumerate(value, start=1):
+            problem = item_check(item)
+            if problem:
+                return f"item {index} {problem}"
+        return None
+
+    return check
+
+
+def check_mapping(
+    data: Any, fields: dict[str, Field], what: str, report: Callable[[int, str], None]
+) -> bool:
+    """Report every missing, unknown or malformed key of ``data``; True when all is well."""
+    if not isinstance(data, LocatedDict):
+        line = data.line if isinstance(data, LocatedList) else 1
+        report(line, f"{what} must be a mapping of keys to values")
+        return False
+    ok = True
+    for key in data:
+        if key not in fields:
+            hint = difflib.get_close_matches(key, list(fields), n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            report(data.line_of(key), f"unknown key '{key}' in {what}{suggestion}")
+            ok = False
+    for key, field in fields.items():
+        if key not in data:
+            if field.required:
+                report(data.line, f"{what} is missing required key '{key}'")
+                ok = False
+            continue
+        problem = field.check(data[key])
+        if problem:
+            report(data.line_of(key), f"'{key}' {problem}")
+            ok = False
+    return ok
+

@@ -1,0 +1,51 @@
+"""Database connection settings that depend on which engine is behind ``DATABASE_URL``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _configure_sqlite)
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    # WAL lets several gunicorn workers read while one writes; the busy timeout makes a
+    # writer wait for the lock instead of failing; SQLite leaves foreign keys off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+
+def insert_ignoring_duplicates(model, values: dict, unique: list[str]):
+    """An INSERT that does nothing when a row with the same ``unique`` columns exists.
+
+    Concurrent requests (two tabs, a double click) may record the same fact at once; the
+    database's own conflict handling keeps exactly one row without a read-then-write race.
+    """
+    return _dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+
+
+def upsert(model, values: dict, unique: list[str], update: list[str]):
+    """An INSERT that updates ``update`` columns when a row with the same ``unique`` columns exists."""
+    statement = _dialect_insert(model).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=unique, set_={column: statement.excluded[column] for column in update}
+    )
+
+
+def _dialect_insert(model):
+    if db.engine.dialect.name == "postgresql":
+        return postgresql_insert(model)
+    return sqlite_insert(model)

@@ -1,0 +1,7 @@
+"""The trainee's path: dashboard, module overviews, section pages and reflections."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from . import views  # noqa: E402,F401  (routes register themselves on bp)

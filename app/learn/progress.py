@@ -1,0 +1,77 @@
+"""Where a trainee stands in the course: pure functions over the course and what they read."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..course import Course, Module, Section
+
+SectionKey = tuple[str, str]  # (module id, section id)
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    read: frozenset[str]
+
+    @property
+    def sections_read(self) -> int:
+        return len(self.read)
+
+    @property
+    def sections_total(self) -> int:
+        return len(self.module.sections)
+
+    @property
+    def complete(self) -> bool:
+        return self.sections_read == self.sections_total
+
+    @property
+    def started(self) -> bool:
+        return bool(self.read)
+
+    @property
+    def minutes_left(self) -> int:
+        unread = sum(s.minutes for s in self.module.sections if s.id not in self.read)
+        return math.ceil(round(unread, 6))
+
+    @property
+    def next_section(self) -> Section | None:
+        """The first section not yet read, in reading order."""
+        return next((s for s in self.module.sections if s.id not in self.read), None)
+
+    def is_read(self, section: Section) -> bool:
+        return section.id in self.read
+
+
+def module_progress(module: Module, read: set[SectionKey]) -> ModuleProgress:
+    """Progress through one module; records of sections that no longer exist are ignored."""
+    ids = {section_id for module_id, section_id in read if module_id == module.id}
+    return ModuleProgress(module, frozenset(ids & set(module.section_by_id)))
+
+
+def course_progress(course: Course, read: set[SectionKey]) -> tuple[ModuleProgress, ...]:
+    return tuple(module_progress(module, read) for module in course.modules)
+
+
+def continue_target(
+    course: Course, read: set[SectionKey], last_read: SectionKey | None
+) -> tuple[Module, Section] | None:
+    """Where "continue where you left off" leads: the next unread section after the last one read.
+
+    Prefers the module the trainee was last in, then the first unread section in course
+    order; None once everything is read.
+    """
+    module = course.module_by_id.get(last_read[0]) if last_read else None
+    if module is not None:
+        ids = [s.id for s in module.sections]
+        start = ids.index(last_read[1]) + 1 if last_read[1] in ids else 0
+        for section in (*module.sections[start:], *module.sections[:start]):
+            if (module.id, section.id) not in read:
+                return module, section
+    for candidate in course.modules:
+        for section in candidate.sections:
+            if (candidate.id, section.id) not in read:
+                return candidate, section
+    return None

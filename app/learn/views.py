@@ -1,0 +1,96 @@
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..course import Course, Module, Section
+from ..extensions import db
+from . import bp, services
+from .forms import ReflectionForm
+from .progress import continue_target, course_progress, module_progress
+
+
+def _course() -> Course:
+    return current_app.extensions["course"]
+
+
+def _module_or_404(module_id: str) -> Module:
+    module = _course().module_by_id.get(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _section_or_404(module: Module, section_id: str) -> Section:
+    section = module.section_by_id.get(section_id)
+    if section is None:
+        abort(404)
+    return section
+
+
+@bp.get("/")
+def dashboard():
+    """Show a trainee every module with their progress; show visitors what PeerPath is."""
+    if not current_user.is_authenticated:
+        return render_template("learn/welcome.html", course=_course())
+    read, last_read = services.sections_read(current_user.id)
+    return render_template(
+        "learn/dashboard.html",
+        progress=course_progress(_course(), read),
+        next_up=continue_target(_course(), read, last_read),
+    )
+
+
+@bp.get("/modules/<module_id>")
+@login_required
+def module_overview(module_id: str):
+    """Show a module's aims and sections, ticking the ones read."""
+    module = _module_or_404(module_id)
+    read, _ = services.sections_read(current_user.id)
+    return render_template("learn/module.html", module=module, progress=module_progress(module, read))
+
+
+@bp.get("/modules/<module_id>/<section_id>")
+@login_required
+def section(module_id: str, section_id: str):
+    """Show one section and record it as read."""
+    module = _module_or_404(module_id)
+    section = _section_or_404(module, section_id)
+    services.record_section_read(current_user.id, module, section)
+    db.session.commit()
+    return _render_section(module, section)
+
+
+@bp.post("/modules/<module_id>/<section_id>/reflections/<prompt_id>")
+@login_required
+def save_reflection(module_id: str, section_id: str, prompt_id: str):
+    """Save the trainee's private answer to one reflect prompt."""
+    module = _module_or_404(module_id)
+    section = _section_or_404(module, section_id)
+    if prompt_id not in {prompt.id for prompt in section.reflect_prompts}:
+        abort(404)
+    form = ReflectionForm(prefix=prompt_id)
+    if not form.validate_on_submit():
+        return _render_section(module, section, invalid={prompt_id: form}), 422
+    services.save_reflection(current_user.id, module.id, prompt_id, form.text.data.strip())
+    db.session.commit()
+    flash("Your reflection is saved. Only you can see it.", "success")
+    return redirect(url_for("learn.section", module_id=module.id, section_id=section.id, _anchor=f"reflect-{prompt_id}"))
+
+
+def _render_section(module: Module, section: Section, invalid: dict[str, ReflectionForm] | None = None):
+    saved = services.reflections_for(current_user.id, module.id)
+    forms = {}
+    for prompt in section.reflect_prompts:
+        forms[prompt.id] = (invalid or {}).get(prompt.id) or ReflectionForm(
+            prefix=prompt.id, formdata=None, data={"text": saved.get(prompt.id, "")}
+        )
+    previous, following = module.neighbours(section.id)
+    return render_template(
+        "learn/section.html",
+        module=module,
+        section=section,
+        forms=forms,
+        saved=saved,
+        previous=previous,
+        following=following,
+        position=[s.id for s in module.sections].index(section.id) + 1,
+    )

@@ -1,0 +1,7 @@
+"""Learner state only: who did what, against which content id and version."""
+
+from .base import Base, utcnow
+from .progress import Reflection, SectionView
+from .user import Role, User, normalise_email
+
+__all__ = ["Base", "utcnow", "Reflection", "Role", "SectionView", "User", "normalise_email"]

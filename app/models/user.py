@@ -1,0 +1,50 @@
+"""People who use PeerPath: trainees, coordinators and admins."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Base, UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    TRAINEE = "trainee"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.TRAINEE.value)
+    # Part of the login cookie's id: bumping it signs every other session out.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.COORDINATOR.value, Role.ADMIN.value)
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively; store them lowercased and trimmed."""
+    return email.strip().lower()

@@ -1,0 +1,101 @@
+"""Fixtures: an app on a fresh database per test, a client, and helpers that use the real forms."""
+
+from __future__ import annotations
+
+import os
+from itertools import count
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.extensions import db
+from app.models import Role, User
+
+from .html import csrf_token
+
+PASSWORD = "a long enough test password"
+_PASSWORD_HASH = generate_password_hash(PASSWORD)  # scrypt is slow on purpose: hash once
+_emails = count(1)
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """A fresh, empty database for each test: ``TEST_DATABASE_URL`` if set, else a SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user directly in the database and return its email; the password is PASSWORD."""
+
+    def make(role: Role = Role.TRAINEE, name: str = "Test Person", email: str | None = None) -> str:
+        email = email or f"person{next(_emails)}@example.org"
+        with app.app_context():
+            db.session.add(User(email=email, name=name, role=role.value, password_hash=_PASSWORD_HASH))
+            db.session.commit()
+        return email
+
+    return make
+
+
+class Auth:
+    """Logs in and out through the real forms, CSRF token and all."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, remember: bool = False, next_: str | None = None):
+        page = self.client.get("/auth/login")
+        data = {"email": email, "password": password, "csrf_token": csrf_token(page.text)}
+        if remember:
+            data["remember"] = "y"
+        url = "/auth/login" + (f"?next={next_}" if next_ else "")
+        return self.client.post(url, data=data)
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page.text)})
+
+    def register(self, name: str, email: str, password: str = PASSWORD, confirm: str | None = None):
+        page = self.client.get("/auth/register")
+        return self.client.post("/auth/register", data={
+            "name": name, "email": email, "password": password,
+            "confirm": password if confirm is None else confirm, "csrf_token": csrf_token(page.text),
+        })
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def trainee(make_user, auth):
+    """A logged-in trainee's email."""
+    email = make_user(Role.TRAINEE, name="Tomás Trainee")
+    auth.login(email)
+    return email
