@@ -30,8 +30,12 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.TRAINEE.value, show_default=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.TRAINEE.value, show_default=True
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting."
+)
 def create_user_command(email: str, name: str, role: str, password_stdin: bool) -> None:
     """Create an account, e.g. a coordinator: create-user EMAIL --role coordinator --name "Full Name"."""
     if db.session.scalar(select(User.id).where(User.email == normalise_email(email))):

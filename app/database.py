@@ -27,7 +27,6 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-
 def insert_ignoring_duplicates(model, values: dict, unique: list[str]):
     """An INSERT that does nothing when a row with the same ``unique`` columns exists.
 

@@ -82,10 +82,16 @@ class Auth:
 
     def register(self, name: str, email: str, password: str = PASSWORD, confirm: str | None = None):
         page = self.client.get("/auth/register")
-        return self.client.post("/auth/register", data={
-            "name": name, "email": email, "password": password,
-            "confirm": password if confirm is None else confirm, "csrf_token": csrf_token(page.text),
-        })
+        return self.client.post(
+            "/auth/register",
+            data={
+                "name": name,
+                "email": email,
+                "password": password,
+                "confirm": password if confirm is None else confirm,
+                "csrf_token": csrf_token(page.text),
+            },
+        )
 
 
 @pytest.fixture

@@ -44,7 +44,8 @@ def elements(html: str, tag: str, **attrs: str) -> list[Element]:
     parser.feed(html)
     wanted = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
     return [
-        e for e in parser.elements
+        e
+        for e in parser.elements
         if e.tag == tag and all(e.get(key) == value for key, value in wanted.items())
     ]
 

@@ -9,7 +9,8 @@ from ..models import User, normalise_email
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 _password_length = Length(
-    min=MIN_PASSWORD, max=MAX_PASSWORD,
+    min=MIN_PASSWORD,
+    max=MAX_PASSWORD,
     message=f"Use at least {MIN_PASSWORD} characters (and at most {MAX_PASSWORD}).",
 )
 

@@ -42,13 +42,19 @@ def _cross_module_problems(modules: list[Module]) -> list[ContentProblem]:
     for module in sorted(modules, key=lambda m: m.path):
         if module.id in by_id:
             problems.append(
-                ContentProblem(module.path, 2, f"module id '{module.id}' is also used by {by_id[module.id].path}")
+                ContentProblem(
+                    module.path, 2, f"module id '{module.id}' is also used by {by_id[module.id].path}"
+                )
             )
         by_id.setdefault(module.id, module)
         if module.order in by_order:
             other = by_order[module.order]
             problems.append(
-                ContentProblem(module.path, 2, f"order {module.order} is also used by {other.path}: give each module its own place")
+                ContentProblem(
+                    module.path,
+                    2,
+                    f"order {module.order} is also used by {other.path}: give each module its own place",
+                )
             )
         by_order.setdefault(module.order, module)
     return problems

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token

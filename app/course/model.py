@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,7 @@ class Module:
     section_by_id: Mapping[str, Section] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "section_by_id", MappingProxyType({s.id: s for s in self.sections})
-        )
+        object.__setattr__(self, "section_by_id", MappingProxyType({s.id: s for s in self.sections}))
 
     @property
     def words(self) -> int:
@@ -84,9 +82,7 @@ class Course:
     module_by_id: Mapping[str, Module] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "module_by_id", MappingProxyType({m.id: m for m in self.modules})
-        )
+        object.__setattr__(self, "module_by_id", MappingProxyType({m.id: m for m in self.modules}))
 
     @property
     def minutes(self) -> int:

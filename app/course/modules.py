@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -121,11 +122,14 @@ def _sections(
         report(_line(tokens[0]), "text before the first '##' heading: start the module with a section")
     sections = []
     seen_prompts: set[str] = set()
-    for start, end in zip(starts, [*starts[1:], len(tokens)]):
+    for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
         heading, title_inline = tokens[start], tokens[start + 1]
         section_id = str(heading.attrGet("id") or "")
         if section_id in RESERVED_SECTION_IDS:
-            report(_line(heading), f"section id '{section_id}' is reserved: give the heading another title or an explicit {{#id}}")
+            report(
+                _line(heading),
+                f"section id '{section_id}' is reserved: give the heading another title or an explicit {{#id}}",
+            )
         if not ID_PATTERN.match(section_id):
             report(_line(heading), f"section heading needs a title that makes an id (got '{section_id}')")
         body = tokens[start + 3 : end]
@@ -143,11 +147,20 @@ def _check_structure(tokens: list[Token], report: _Report) -> None:
         if token.type == "heading_open":
             level = int(token.tag[1])
             if level == 1:
-                report(_line(token), "'#' headings are not used in modules: the title comes from front matter, sections start with '##'")
+                report(
+                    _line(token),
+                    "'#' headings are not used in modules: the title comes from front matter, sections start with '##'",
+                )
             elif level > previous_level + 1:
-                report(_line(token), f"heading level jumps from h{previous_level} to h{level}: use {'#' * (previous_level + 1)}")
+                report(
+                    _line(token),
+                    f"heading level jumps from h{previous_level} to h{level}: use {'#' * (previous_level + 1)}",
+                )
             if level == 2 and open_containers:
-                report(_line(token), "'##' heading inside a container: close the container above with ':::' first")
+                report(
+                    _line(token),
+                    "'##' heading inside a container: close the container above with ':::' first",
+                )
             previous_level = level
         elif token.type == CONTAINER_OPEN:
             _check_container(token, open_containers, report)
@@ -157,7 +170,10 @@ def _check_structure(tokens: list[Token], report: _Report) -> None:
         elif token.type == CONTAINER_CLOSE:
             opened = open_containers.pop()
             if not token.markup:
-                report(_line(opened), f"container '{container_name(opened)}' is never closed: end it with a line ':::'")
+                report(
+                    _line(opened),
+                    f"container '{container_name(opened)}' is never closed: end it with a line ':::'",
+                )
 
 
 def _check_container(token: Token, open_containers: list[Token], report: _Report) -> None:
@@ -168,12 +184,16 @@ def _check_container(token: Token, open_containers: list[Token], report: _Report
     elif name == REFLECT:
         prompt_id = container_argument(token)
         if not ID_PATTERN.match(prompt_id):
-            report(_line(token), "a reflect prompt needs an id after its name, e.g. '::: reflect first-mentor'")
+            report(
+                _line(token), "a reflect prompt needs an id after its name, e.g. '::: reflect first-mentor'"
+            )
         if open_containers:
             report(_line(token), "a reflect prompt cannot sit inside another container")
 
 
-def _parts(md: MarkdownIt, body: list[Token], seen_prompts: set[str], report: _Report) -> tuple[SectionPart, ...]:
+def _parts(
+    md: MarkdownIt, body: list[Token], seen_prompts: set[str], report: _Report
+) -> tuple[SectionPart, ...]:
     """Cut a section's tokens into rendered HTML and the reflect prompts between them."""
     parts: list[SectionPart] = []
     pending: list[Token] = []
@@ -210,4 +230,3 @@ def _matching_close(tokens: list[Token], open_index: int) -> int:
 
 def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
-

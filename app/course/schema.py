@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .located_yaml import LocatedDict, LocatedList
 
@@ -63,9 +64,7 @@ def list_of(item_check: Callable[[Any], str | None], min_items: int = 0) -> Call
     return check
 
 
-def check_mapping(
-    data: Any, fields: dict[str, Field], what: str, report: Callable[[int, str], None]
-) -> bool:
+def check_mapping(data: Any, fields: dict[str, Field], what: str, report: Callable[[int, str], None]) -> bool:
     """Report every missing, unknown or malformed key of ``data``; True when all is well."""
     if not isinstance(data, LocatedDict):
         line = data.line if isinstance(data, LocatedList) else 1
@@ -89,4 +88,3 @@ def check_mapping(
             report(data.line_of(key), f"'{key}' {problem}")
             ok = False
     return ok
-

@@ -16,8 +16,13 @@ def record_section_read(user_id: int, module: Module, section: Section) -> None:
     db.session.execute(
         insert_ignoring_duplicates(
             SectionView,
-            dict(user_id=user_id, module_id=module.id, section_id=section.id,
-                 module_version=module.version, viewed_at=utcnow()),
+            dict(
+                user_id=user_id,
+                module_id=module.id,
+                section_id=section.id,
+                module_version=module.version,
+                viewed_at=utcnow(),
+            ),
             unique=["user_id", "module_id", "section_id"],
         )
     )
@@ -37,8 +42,9 @@ def sections_read(user_id: int) -> tuple[set[SectionKey], SectionKey | None]:
 def reflections_for(user_id: int, module_id: str) -> dict[str, str]:
     """The trainee's own answers to this module's reflect prompts, by prompt id."""
     rows = db.session.execute(
-        select(Reflection.prompt_id, Reflection.text)
-        .where(Reflection.user_id == user_id, Reflection.module_id == module_id)
+        select(Reflection.prompt_id, Reflection.text).where(
+            Reflection.user_id == user_id, Reflection.module_id == module_id
+        )
     ).all()
     return {row.prompt_id: row.text for row in rows}
 
@@ -49,8 +55,14 @@ def save_reflection(user_id: int, module_id: str, prompt_id: str, text: str) -> 
     db.session.execute(
         upsert(
             Reflection,
-            dict(user_id=user_id, module_id=module_id, prompt_id=prompt_id, text=text,
-                 created_at=now, updated_at=now),
+            dict(
+                user_id=user_id,
+                module_id=module_id,
+                prompt_id=prompt_id,
+                text=text,
+                created_at=now,
+                updated_at=now,
+            ),
             unique=["user_id", "module_id", "prompt_id"],
             update=["text", "updated_at"],
         )

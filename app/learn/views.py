@@ -73,7 +73,9 @@ def save_reflection(module_id: str, section_id: str, prompt_id: str):
     services.save_reflection(current_user.id, module.id, prompt_id, form.text.data.strip())
     db.session.commit()
     flash("Your reflection is saved. Only you can see it.", "success")
-    return redirect(url_for("learn.section", module_id=module.id, section_id=section.id, _anchor=f"reflect-{prompt_id}"))
+    return redirect(
+        url_for("learn.section", module_id=module.id, section_id=section.id, _anchor=f"reflect-{prompt_id}")
+    )
 
 
 def _render_section(module: Module, section: Section, invalid: dict[str, ReflectionForm] | None = None):

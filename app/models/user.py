@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .base import Base, UTCDateTime, utcnow
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     TRAINEE = "trainee"
     COORDINATOR = "coordinator"
     ADMIN = "admin"

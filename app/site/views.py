@@ -12,19 +12,31 @@ def healthz() -> Response:
 @bp.app_errorhandler(400)
 def bad_request(error):
     """Explain a rejected form (most often an expired or missing CSRF token)."""
-    return render_template("site/error.html", code=400, title="That request could not be accepted",
-                           message=getattr(error, "description", None)), 400
+    return render_template(
+        "site/error.html",
+        code=400,
+        title="That request could not be accepted",
+        message=getattr(error, "description", None),
+    ), 400
 
 
 @bp.app_errorhandler(403)
 def forbidden(_error):
     """Say the page is not for this account, without saying more."""
-    return render_template("site/error.html", code=403, title="This page is not available to you",
-                           message="Your account does not have access to this page."), 403
+    return render_template(
+        "site/error.html",
+        code=403,
+        title="This page is not available to you",
+        message="Your account does not have access to this page.",
+    ), 403
 
 
 @bp.app_errorhandler(404)
 def not_found(_error):
     """Show a helpful not-found page in the site's layout."""
-    return render_template("site/error.html", code=404, title="Page not found",
-                           message="There is nothing at this address. It may have moved."), 404
+    return render_template(
+        "site/error.html",
+        code=404,
+        title="Page not found",
+        message="There is nothing at this address. It may have moved.",
+    ), 404

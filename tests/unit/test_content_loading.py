@@ -69,8 +69,12 @@ def problems_for(root: Path) -> list[str]:
 def test_the_real_course_meets_the_brief():
     course = load_course(PROJECT_ROOT / "content")
     assert [m.id for m in course.modules] == [
-        "active-listening", "feedback", "goal-setting",
-        "conflict-resolution", "motivational-interviewing", "cultural-competency",
+        "active-listening",
+        "feedback",
+        "goal-setting",
+        "conflict-resolution",
+        "motivational-interviewing",
+        "cultural-competency",
     ]
     assert course.minutes >= 120  # MENTOR's minimum of two hours of pre-match training
     for module in course.modules:
@@ -109,19 +113,79 @@ def test_module_content_is_frozen(tmp_path):
 BROKEN = [
     pytest.param("## Only a body\n\nText.\n", 1, "starts with YAML front matter", id="no-front-matter"),
     pytest.param(VALID_FRONT_MATTER.replace("minutes: 10", "minutes: [10"), 6, "invalid YAML", id="bad-yaml"),
-    pytest.param(VALID_FRONT_MATTER.replace("title: Sample module\n", ""), 2, "missing required key 'title'", id="missing-key"),
-    pytest.param(VALID_FRONT_MATTER.replace("title:", "tittle:"), 3, "unknown key 'tittle' in front matter (did you mean 'title'?)", id="typo-key"),
-    pytest.param(VALID_FRONT_MATTER.replace("minutes: 10", "minutes: ten"), 6, "'minutes' must be a whole number", id="wrong-type"),
-    pytest.param(VALID_FRONT_MATTER.replace("version: 1\n", "version: 1\nversion: 2\n"), 6, "duplicate key 'version'", id="duplicate-key"),
-    pytest.param(VALID_FRONT_MATTER + "An intro.\n\n" + VALID_BODY, 13, "text before the first '##' heading", id="text-before-sections"),
+    pytest.param(
+        VALID_FRONT_MATTER.replace("title: Sample module\n", ""),
+        2,
+        "missing required key 'title'",
+        id="missing-key",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER.replace("title:", "tittle:"),
+        3,
+        "unknown key 'tittle' in front matter (did you mean 'title'?)",
+        id="typo-key",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER.replace("minutes: 10", "minutes: ten"),
+        6,
+        "'minutes' must be a whole number",
+        id="wrong-type",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER.replace("version: 1\n", "version: 1\nversion: 2\n"),
+        6,
+        "duplicate key 'version'",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "An intro.\n\n" + VALID_BODY,
+        13,
+        "text before the first '##' heading",
+        id="text-before-sections",
+    ),
     pytest.param(VALID_FRONT_MATTER + "\n# Title\n\n" + VALID_BODY, 14, "'#' headings are not used", id="h1"),
-    pytest.param(VALID_FRONT_MATTER + "\n## One\n\n#### Deep\n", 16, "heading level jumps from h2 to h4", id="skipped-level"),
-    pytest.param(VALID_FRONT_MATTER + "\n## One\n\n::: tipp\nx\n:::\n", 16, "unknown container 'tipp'", id="unknown-container"),
-    pytest.param(VALID_FRONT_MATTER + "\n## One\n\n::: reflect\nWhy?\n:::\n", 16, "needs an id", id="reflect-without-id"),
-    pytest.param(VALID_FRONT_MATTER + "\n## One\n\n::: reflect a\nx\n:::\n\n## Two\n\n::: reflect a\ny\n:::\n", 22, "reflect id 'a' is used twice", id="duplicate-reflect"),
-    pytest.param(VALID_FRONT_MATTER + "\n## One\n\n::: warning\nnever closed\n", 16, "container 'warning' is never closed", id="unclosed-container"),
-    pytest.param(VALID_FRONT_MATTER + "\n## One\n\n::: tip\n:::\n", 16, "container 'tip' is empty", id="empty-container"),
-    pytest.param(VALID_FRONT_MATTER + "\n## Quiz\n\nText.\n", 14, "section id 'quiz' is reserved", id="reserved-section-id"),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n#### Deep\n",
+        16,
+        "heading level jumps from h2 to h4",
+        id="skipped-level",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n::: tipp\nx\n:::\n",
+        16,
+        "unknown container 'tipp'",
+        id="unknown-container",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n::: reflect\nWhy?\n:::\n",
+        16,
+        "needs an id",
+        id="reflect-without-id",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n::: reflect a\nx\n:::\n\n## Two\n\n::: reflect a\ny\n:::\n",
+        22,
+        "reflect id 'a' is used twice",
+        id="duplicate-reflect",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n::: warning\nnever closed\n",
+        16,
+        "container 'warning' is never closed",
+        id="unclosed-container",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n::: tip\n:::\n",
+        16,
+        "container 'tip' is empty",
+        id="empty-container",
+    ),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## Quiz\n\nText.\n",
+        14,
+        "section id 'quiz' is reserved",
+        id="reserved-section-id",
+    ),
     pytest.param(VALID_FRONT_MATTER, 12, "at least one '##' section", id="no-sections"),
 ]
 
@@ -135,24 +199,35 @@ def test_broken_module_is_reported_with_path_and_line(tmp_path, text, line, mess
 
 def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER.replace("title:", "tittle:") + "\n## Quiz\n\nx\n")
-    write_module(tmp_path, "second", VALID_FRONT_MATTER.replace("id: sample", "id: second") + "\n## One\n\n::: tipp\nx\n:::\n")
+    write_module(
+        tmp_path,
+        "second",
+        VALID_FRONT_MATTER.replace("id: sample", "id: second") + "\n## One\n\n::: tipp\nx\n:::\n",
+    )
     problems = problems_for(tmp_path)
     assert len(problems) == 4, problems  # tittle: unknown key and missing title; reserved id; tipp
-    assert {p.split(":")[0] for p in problems} == {str(tmp_path / "modules" / "sample.md"), str(tmp_path / "modules" / "second.md")}
+    assert {p.split(":")[0] for p in problems} == {
+        str(tmp_path / "modules" / "sample.md"),
+        str(tmp_path / "modules" / "second.md"),
+    }
 
 
 def test_two_modules_cannot_share_an_order(tmp_path):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
     write_module(tmp_path, "second", (VALID_FRONT_MATTER + VALID_BODY).replace("id: sample", "id: second"))
     problems = problems_for(tmp_path)
-    assert problems == [f"{tmp_path / 'modules' / 'second.md'}:2: order 1 is also used by {tmp_path / 'modules' / 'sample.md'}: give each module its own place"]
+    assert problems == [
+        f"{tmp_path / 'modules' / 'second.md'}:2: order 1 is also used by {tmp_path / 'modules' / 'sample.md'}: give each module its own place"
+    ]
 
 
 def test_module_ids_are_unique_across_files(tmp_path):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
     write_module(tmp_path, "renamed-copy", (VALID_FRONT_MATTER + VALID_BODY).replace("order: 1", "order: 2"))
     problems = problems_for(tmp_path)
-    assert problems == [f"{tmp_path / 'modules' / 'sample.md'}:2: module id 'sample' is also used by {tmp_path / 'modules' / 'renamed-copy.md'}"]
+    assert problems == [
+        f"{tmp_path / 'modules' / 'sample.md'}:2: module id 'sample' is also used by {tmp_path / 'modules' / 'renamed-copy.md'}"
+    ]
 
 
 def test_missing_modules_folder_is_reported(tmp_path):
@@ -160,7 +235,9 @@ def test_missing_modules_folder_is_reported(tmp_path):
 
 
 def test_broken_content_stops_the_app_with_locations_not_a_traceback(tmp_path):
-    path = write_module(tmp_path, "sample", VALID_FRONT_MATTER.replace("minutes: 10", "minutes: ten") + VALID_BODY)
+    path = write_module(
+        tmp_path, "sample", VALID_FRONT_MATTER.replace("minutes: 10", "minutes: ten") + VALID_BODY
+    )
     with pytest.raises(SystemExit) as caught:
         create_app({"CONTENT_DIR": tmp_path, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
     message = str(caught.value.code)

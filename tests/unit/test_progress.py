@@ -44,7 +44,10 @@ def test_a_finished_module_continues_in_the_first_unread_module(course):
     finished = course.modules[3]
     read = keys(finished, *range(len(finished.sections)))
     first = course.modules[0]
-    assert continue_target(course, read, (finished.id, finished.sections[-1].id)) == (first, first.sections[0])
+    assert continue_target(course, read, (finished.id, finished.sections[-1].id)) == (
+        first,
+        first.sections[0],
+    )
 
 
 def test_everything_read_has_nowhere_to_continue(course):

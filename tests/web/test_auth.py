@@ -74,7 +74,10 @@ def test_a_post_without_the_csrf_token_is_rejected(client, path):
     assert "CSRF" in response.text
 
 
-@pytest.mark.parametrize("path", ["/modules/active-listening", "/modules/active-listening/why-listening-comes-first", "/auth/password"])
+@pytest.mark.parametrize(
+    "path",
+    ["/modules/active-listening", "/modules/active-listening/why-listening-comes-first", "/auth/password"],
+)
 def test_anonymous_visitors_are_sent_to_log_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -104,14 +107,26 @@ def test_change_password_checks_the_current_one_and_logs_out_other_sessions(app,
     assert other_device.get("/auth/password").status_code == 200
 
     page = client.get("/auth/password")
-    wrong = client.post("/auth/password", data={
-        "current": "not my password at all", "password": "a brand new password", "confirm": "a brand new password",
-        "csrf_token": csrf_token(page.text)})
+    wrong = client.post(
+        "/auth/password",
+        data={
+            "current": "not my password at all",
+            "password": "a brand new password",
+            "confirm": "a brand new password",
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert "not your current password" in elements(wrong.text, "p", id="current-error")[0].text
 
-    changed = client.post("/auth/password", data={
-        "current": PASSWORD, "password": "a brand new password", "confirm": "a brand new password",
-        "csrf_token": csrf_token(page.text)})
+    changed = client.post(
+        "/auth/password",
+        data={
+            "current": PASSWORD,
+            "password": "a brand new password",
+            "confirm": "a brand new password",
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert changed.status_code == 302
     assert client.get("/auth/password").status_code == 200  # this session carries on
     assert other_device.get("/auth/password").status_code == 302  # the other is logged out
@@ -121,18 +136,37 @@ def test_change_password_checks_the_current_one_and_logs_out_other_sessions(app,
 
 
 def test_create_user_command_makes_staff_accounts(app, runner):
-    result = runner.invoke(args=["create-user", "Coord@Example.org", "--role", "coordinator",
-                                 "--name", "Cleo Coordinator", "--password-stdin"], input="coordinator password\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Coord@Example.org",
+            "--role",
+            "coordinator",
+            "--name",
+            "Cleo Coordinator",
+            "--password-stdin",
+        ],
+        input="coordinator password\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "coord@example.org"))
-        assert (user.role, user.name, user.check_password("coordinator password")) == ("coordinator", "Cleo Coordinator", True)
-    again = runner.invoke(args=["create-user", "coord@example.org", "--name", "X", "--password-stdin"], input="whatever password\n")
+        assert (user.role, user.name, user.check_password("coordinator password")) == (
+            "coordinator",
+            "Cleo Coordinator",
+            True,
+        )
+    again = runner.invoke(
+        args=["create-user", "coord@example.org", "--name", "X", "--password-stdin"],
+        input="whatever password\n",
+    )
     assert again.exit_code != 0 and "already exists" in again.output
 
 
 def test_create_user_command_refuses_a_short_password(runner):
-    result = runner.invoke(args=["create-user", "x@example.org", "--name", "X", "--password-stdin"], input="short\n")
+    result = runner.invoke(
+        args=["create-user", "x@example.org", "--name", "X", "--password-stdin"], input="short\n"
+    )
     assert result.exit_code != 0 and "at least 12" in result.output
 
 
@@ -140,7 +174,10 @@ def test_seed_demo_prints_working_accounts_and_can_run_twice(client, runner):
     first = runner.invoke(args=["seed-demo"])
     second = runner.invoke(args=["seed-demo"])
     assert first.exit_code == second.exit_code == 0
-    for email, password in (("trainee@example.org", "demo-trainee-pass"), ("coordinator@example.org", "demo-coordinator-pass")):
+    for email, password in (
+        ("trainee@example.org", "demo-trainee-pass"),
+        ("coordinator@example.org", "demo-coordinator-pass"),
+    ):
         assert email in first.output and password in first.output
         auth = Auth(client)
         assert auth.login(email, password).status_code == 302

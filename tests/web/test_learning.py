@@ -57,7 +57,9 @@ def test_a_section_is_recorded_once_however_often_it_is_opened(app, client, trai
     for _ in range(3):
         client.get(url)
     with app.app_context():
-        rows = db.session.execute(select(SectionView.module_id, SectionView.section_id, SectionView.module_version)).all()
+        rows = db.session.execute(
+            select(SectionView.module_id, SectionView.section_id, SectionView.module_version)
+        ).all()
     assert rows == [(module.id, module.sections[0].id, module.version)]
 
 
@@ -112,13 +114,24 @@ def test_a_reflection_is_saved_shown_again_and_editable(app, client, trainee):
     assert elements(page, "form", action=form_action)
     assert elements(page, "label", for_=f"{prompt.id}-text")
 
-    saved = client.post(form_action, data={f"{prompt.id}-text": "I felt heard when my coach waited.",
-                                           f"{prompt.id}-csrf_token": csrf_token(page)})
+    saved = client.post(
+        form_action,
+        data={
+            f"{prompt.id}-text": "I felt heard when my coach waited.",
+            f"{prompt.id}-csrf_token": csrf_token(page),
+        },
+    )
     assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#reflect-{prompt.id}")
     page = client.get(url).text
-    assert elements(page, "textarea", name=f"{prompt.id}-text")[0].text.removeprefix("\r\n") == "I felt heard when my coach waited."
+    assert (
+        elements(page, "textarea", name=f"{prompt.id}-text")[0].text.removeprefix("\r\n")
+        == "I felt heard when my coach waited."
+    )
 
-    client.post(form_action, data={f"{prompt.id}-text": "Second thoughts.", f"{prompt.id}-csrf_token": csrf_token(page)})
+    client.post(
+        form_action,
+        data={f"{prompt.id}-text": "Second thoughts.", f"{prompt.id}-csrf_token": csrf_token(page)},
+    )
     with app.app_context():
         assert db.session.scalars(select(Reflection.text)).all() == ["Second thoughts."]
 
@@ -127,8 +140,10 @@ def test_reflections_are_private_to_their_author(app, client, trainee, make_user
     module, section, prompt = find_prompt(app)
     url = f"/modules/{module.id}/{section.id}"
     page = client.get(url).text
-    client.post(f"{url}/reflections/{prompt.id}", data={f"{prompt.id}-text": "My private thought.",
-                                                       f"{prompt.id}-csrf_token": csrf_token(page)})
+    client.post(
+        f"{url}/reflections/{prompt.id}",
+        data={f"{prompt.id}-text": "My private thought.", f"{prompt.id}-csrf_token": csrf_token(page)},
+    )
     other = app.test_client()
     Auth(other).login(make_user())
     assert "My private thought." not in other.get(url).text
@@ -139,7 +154,10 @@ def test_an_empty_or_oversized_reflection_is_refused_with_a_field_error(app, cli
     url = f"/modules/{module.id}/{section.id}"
     token = csrf_token(client.get(url).text)
     for text, message in (("   ", "Write your reflection"), ("x" * 5001, "under 5000")):
-        response = client.post(f"{url}/reflections/{prompt.id}", data={f"{prompt.id}-text": text, f"{prompt.id}-csrf_token": token})
+        response = client.post(
+            f"{url}/reflections/{prompt.id}",
+            data={f"{prompt.id}-text": text, f"{prompt.id}-csrf_token": token},
+        )
         assert response.status_code == 422
         assert message in elements(response.text, "p", id=f"{prompt.id}-text-error")[0].text
     with app.app_context():
@@ -151,7 +169,9 @@ def test_unknown_modules_sections_and_prompts_are_404(app, client, trainee):
     assert client.get("/modules/no-such-module").status_code == 404
     assert client.get(f"/modules/{module.id}/no-such-section").status_code == 404
     token = csrf_token(client.get(f"/modules/{module.id}/{section.id}").text)
-    response = client.post(f"/modules/{module.id}/{section.id}/reflections/no-such-prompt", data={"csrf_token": token})
+    response = client.post(
+        f"/modules/{module.id}/{section.id}/reflections/no-such-prompt", data={"csrf_token": token}
+    )
     assert response.status_code == 404
     assert elements(response.text, "main") and "Page not found" in text_of(response.text)
 
