@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .auth.forms import MIN_PASSWORD
 from .auth.services import create_user
 from .extensions import db
-from .models import Role, User, normalise_email
+from .learning.item_stats import GradedAttempt, item_stats
+from .models import QuizAttempt, Role, User, normalise_email
 
 DEMO_ACCOUNTS = (
     ("trainee@example.org", "Tess Trainee", Role.TRAINEE, "demo-trainee-pass"),
@@ -24,6 +25,7 @@ DEMO_ACCOUNTS = (
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(quiz_stats_command)
 
 
 @click.command("create-user")
@@ -62,3 +64,30 @@ def seed_demo_command() -> None:
     click.echo("Demo accounts (for trying PeerPath locally; never use these on a server):")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<12} {email:<26} password: {password}")
+
+
+@click.command("quiz-stats")
+@click.argument("quiz_id", required=False)
+@with_appcontext
+def quiz_stats_command(quiz_id: str | None) -> None:
+    """Print item statistics for one quiz, or every quiz: answers, share right, discrimination, unused options."""
+    course = current_app.extensions["course"]
+    if quiz_id and quiz_id not in course.quiz_by_id:
+        raise click.ClickException(f"no quiz '{quiz_id}'; quizzes: {', '.join(course.quiz_by_id)}")
+    for quiz in [course.quiz_by_id[quiz_id]] if quiz_id else course.quizzes:
+        rows = db.session.execute(
+            select(QuizAttempt.score, QuizAttempt.answers, QuizAttempt.credits).where(
+                QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_not(None)
+            )
+        ).all()
+        attempts = [GradedAttempt(row.score, row.answers or {}, row.credits or {}) for row in rows]
+        click.echo(f"\n{quiz.id}: {len(attempts)} graded attempts (pass mark {quiz.pass_mark}%)")
+        click.echo(f"  {'question':<34} {'answers':>7} {'right':>6} {'discr.':>6}  options nobody picked")
+        for item in item_stats(quiz, attempts):
+            right = f"{item.share_right:.0%}" if item.share_right is not None else "-"
+            discrimination = f"{item.discrimination:+.2f}" if item.discrimination is not None else "-"
+            flag = "  <- review" if item.discrimination is not None and item.discrimination < 0.2 else ""
+            click.echo(
+                f"  {item.question_id:<34} {item.answered:>7} {right:>6} {discrimination:>6}  "
+                f"{', '.join(item.never_chosen) or '-'}{flag}"
+            )

@@ -27,13 +27,18 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def insert_ignoring_duplicates(model, values: dict, unique: list[str]):
+def insert_ignoring_duplicates(model, values: dict, unique: list[str], where=None):
     """An INSERT that does nothing when a row with the same ``unique`` columns exists.
 
     Concurrent requests (two tabs, a double click) may record the same fact at once; the
     database's own conflict handling keeps exactly one row without a read-then-write race.
+    ``where`` names the condition of a partial unique index.
     """
-    return _dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    return (
+        _dialect_insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique, index_where=where)
+    )
 
 
 def upsert(model, values: dict, unique: list[str], update: list[str]):

@@ -8,12 +8,13 @@ from .errors import ContentError, ContentProblem, display_path
 from .markdown import build_markdown
 from .model import Course, Module
 from .modules import load_module
+from .quizzes import load_quizzes
 
 
-def load_course(content_dir: Path, quizzes_dir: Path | None = None) -> Course:
-    """Read ``<content_dir>/modules/*.md`` into a Course; raise ContentError listing every problem.
+def load_course(content_dir: Path, quizzes_dir: Path) -> Course:
+    """Read ``<content_dir>/modules/*.md`` and ``<quizzes_dir>/*.yaml`` into a Course.
 
-    ``quizzes_dir`` is where quiz files live; modules refer to quizzes by id.
+    Raises ContentError listing every problem in every file.
     """
     modules_dir = Path(content_dir) / "modules"
     problems: list[ContentProblem] = []
@@ -29,9 +30,11 @@ def load_course(content_dir: Path, quizzes_dir: Path | None = None) -> Course:
     if not modules and not problems:
         problems.append(ContentProblem(display_path(modules_dir), 1, "no modules found (*.md)"))
     problems.extend(_cross_module_problems(modules))
+    quizzes, quiz_problems = load_quizzes(md, Path(quizzes_dir), {m.id: m for m in modules})
+    problems.extend(quiz_problems)
     if problems:
         raise ContentError(problems)
-    return Course(modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))))
+    return Course(modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))), quizzes=tuple(quizzes))
 
 
 def _cross_module_problems(modules: list[Module]) -> list[ContentProblem]:

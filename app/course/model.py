@@ -54,8 +54,6 @@ class Module:
     sources: tuple[str, ...]
     sections: tuple[Section, ...]
     path: str
-    quiz: str | None = None
-    scenarios: tuple[str, ...] = ()
     section_by_id: Mapping[str, Section] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -75,14 +73,67 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Option:
+    id: str
+    text_html: str  # inline HTML: it sits inside a <label>
+    correct: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str  # a key of app.learning.question_types.QUESTION_TYPES
+    prompt_html: str
+    options: tuple[Option, ...]
+    explanation_html: str
+    critical: bool  # must be answered right to pass, whatever the score
+    line: int
+    option_by_id: Mapping[str, Option] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "option_by_id", MappingProxyType({o.id: o for o in self.options}))
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    module_id: str
+    pass_mark: int  # percent
+    draw: int  # questions per attempt; 0 draws the whole pool
+    shuffle: bool
+    max_attempts: int  # 0 = unlimited
+    cooldown_minutes: int
+    questions: tuple[Question, ...]
+    path: str
+    question_by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "question_by_id", MappingProxyType({q.id: q for q in self.questions}))
+
+    @property
+    def questions_per_attempt(self) -> int:
+        return self.draw or len(self.questions)
+
+
+@dataclass(frozen=True)
 class Course:
-    """Every module, in the order authors set."""
+    """Every module, in the order authors set, and the quiz that closes each one."""
 
     modules: tuple[Module, ...]
+    quizzes: tuple[Quiz, ...] = ()
     module_by_id: Mapping[str, Module] = field(init=False, repr=False, compare=False)
+    quiz_by_id: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)
+    quiz_for_module: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "module_by_id", MappingProxyType({m.id: m for m in self.modules}))
+        object.__setattr__(self, "quiz_by_id", MappingProxyType({q.id: q for q in self.quizzes}))
+        object.__setattr__(self, "quiz_for_module", MappingProxyType({q.module_id: q for q in self.quizzes}))
 
     @property
     def minutes(self) -> int:

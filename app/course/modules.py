@@ -33,8 +33,6 @@ MODULE_FIELDS = {
     "summary": Field(text),
     "objectives": Field(list_of(text, min_items=1)),
     "sources": Field(list_of(text, min_items=1)),
-    "quiz": Field(identifier, required=False),
-    "scenarios": Field(list_of(identifier), required=False),
 }
 RESERVED_SECTION_IDS = {"quiz"}
 WORD = re.compile(r"\S+")
@@ -75,8 +73,6 @@ def load_module(md: MarkdownIt, file: Path, shown_path: str) -> tuple[Module | N
         summary=meta["summary"].strip(),
         objectives=tuple(o.strip() for o in meta["objectives"]),
         sources=tuple(s.strip() for s in meta["sources"]),
-        quiz=meta.get("quiz"),
-        scenarios=tuple(meta.get("scenarios") or ()),
         path=shown_path,
         sections=tuple(
             Section(

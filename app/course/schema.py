@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,3 +88,16 @@ def check_mapping(data: Any, fields: dict[str, Field], what: str, report: Callab
             report(data.line_of(key), f"'{key}' {problem}")
             ok = False
     return ok
+
+
+def boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def one_of(choices: Iterable[str]) -> Callable[[Any], str | None]:
+    allowed = tuple(choices)
+
+    def check(value: Any) -> str | None:
+        return None if value in allowed else f"must be one of {', '.join(allowed)}"
+
+    return check

@@ -6,14 +6,28 @@ import math
 from dataclasses import dataclass
 
 from ..course import Course, Module, Section
+from ..course.model import Quiz
 
 SectionKey = tuple[str, str]  # (module id, section id)
 
 
 @dataclass(frozen=True)
+class QuizSummary:
+    """A trainee's standing on one quiz: the best score counts."""
+
+    attempts: int = 0
+    best_score: int | None = None
+    passed: bool = False
+
+
+@dataclass(frozen=True)
 class ModuleProgress:
+    """Sections read and quiz standing; a module is complete when both are done."""
+
     module: Module
     read: frozenset[str]
+    quiz: Quiz | None = None
+    quiz_summary: QuizSummary = QuizSummary()
 
     @property
     def sections_read(self) -> int:
@@ -24,8 +38,12 @@ class ModuleProgress:
         return len(self.module.sections)
 
     @property
-    def complete(self) -> bool:
+    def all_read(self) -> bool:
         return self.sections_read == self.sections_total
+
+    @property
+    def complete(self) -> bool:
+        return self.all_read and (self.quiz is None or self.quiz_summary.passed)
 
     @property
     def started(self) -> bool:
@@ -45,14 +63,20 @@ class ModuleProgress:
         return section.id in self.read
 
 
-def module_progress(module: Module, read: set[SectionKey]) -> ModuleProgress:
+def module_progress(
+    course: Course, module: Module, read: set[SectionKey], quizzes: dict[str, QuizSummary] | None = None
+) -> ModuleProgress:
     """Progress through one module; records of sections that no longer exist are ignored."""
     ids = {section_id for module_id, section_id in read if module_id == module.id}
-    return ModuleProgress(module, frozenset(ids & set(module.section_by_id)))
+    quiz = course.quiz_for_module.get(module.id)
+    summary = (quizzes or {}).get(quiz.id, QuizSummary()) if quiz else QuizSummary()
+    return ModuleProgress(module, frozenset(ids & set(module.section_by_id)), quiz, summary)
 
 
-def course_progress(course: Course, read: set[SectionKey]) -> tuple[ModuleProgress, ...]:
-    return tuple(module_progress(module, read) for module in course.modules)
+def course_progress(
+    course: Course, read: set[SectionKey], quizzes: dict[str, QuizSummary] | None = None
+) -> tuple[ModuleProgress, ...]:
+    return tuple(module_progress(course, module, read, quizzes) for module in course.modules)
 
 
 def continue_target(

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from ..course import Course, Module, Section
 from ..extensions import db
-from . import bp, services
+from . import bp, quiz_services, services
 from .forms import ReflectionForm
 from .progress import continue_target, course_progress, module_progress
 
@@ -34,7 +34,7 @@ def dashboard():
     read, last_read = services.sections_read(current_user.id)
     return render_template(
         "learn/dashboard.html",
-        progress=course_progress(_course(), read),
+        progress=course_progress(_course(), read, quiz_services.quiz_summaries(current_user.id)),
         next_up=continue_target(_course(), read, last_read),
     )
 
@@ -45,7 +45,8 @@ def module_overview(module_id: str):
     """Show a module's aims and sections, ticking the ones read."""
     module = _module_or_404(module_id)
     read, _ = services.sections_read(current_user.id)
-    return render_template("learn/module.html", module=module, progress=module_progress(module, read))
+    progress = module_progress(_course(), module, read, quiz_services.quiz_summaries(current_user.id))
+    return render_template("learn/module.html", module=module, progress=progress)
 
 
 @bp.get("/modules/<module_id>/<section_id>")
@@ -89,6 +90,7 @@ def _render_section(module: Module, section: Section, invalid: dict[str, Reflect
     return render_template(
         "learn/section.html",
         module=module,
+        quiz=_course().quiz_for_module.get(module.id),
         section=section,
         forms=forms,
         saved=saved,

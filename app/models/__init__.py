@@ -2,6 +2,7 @@
 
 from .base import Base, utcnow
 from .progress import Reflection, SectionView
+from .quiz import QuizAttempt
 from .user import Role, User, normalise_email
 
-__all__ = ["Base", "utcnow", "Reflection", "Role", "SectionView", "User", "normalise_email"]
+__all__ = ["Base", "QuizAttempt", "utcnow", "Reflection", "Role", "SectionView", "User", "normalise_email"]

@@ -55,6 +55,7 @@ Example body.
 def write_module(root: Path, name: str, text: str) -> Path:
     modules = root / "modules"
     modules.mkdir(parents=True, exist_ok=True)
+    (root / "quizzes").mkdir(exist_ok=True)
     path = modules / f"{name}.md"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
@@ -62,12 +63,12 @@ def write_module(root: Path, name: str, text: str) -> Path:
 
 def problems_for(root: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
-        load_course(root)
+        load_course(root, root / "quizzes")
     return [str(problem) for problem in caught.value.problems]
 
 
 def test_the_real_course_meets_the_brief():
-    course = load_course(PROJECT_ROOT / "content")
+    course = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
     assert [m.id for m in course.modules] == [
         "active-listening",
         "feedback",
@@ -86,7 +87,7 @@ def test_the_real_course_meets_the_brief():
 
 def test_a_valid_module_becomes_sections_with_parts(tmp_path):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
-    module = load_course(tmp_path).module_by_id["sample"]
+    module = load_course(tmp_path, tmp_path / "quizzes").module_by_id["sample"]
 
     assert [s.id for s in module.sections] == ["first-steps", "chosen-id"]
     first = module.sections[0]
@@ -103,7 +104,7 @@ def test_a_valid_module_becomes_sections_with_parts(tmp_path):
 
 def test_module_content_is_frozen(tmp_path):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
-    module = load_course(tmp_path).module_by_id["sample"]
+    module = load_course(tmp_path, tmp_path / "quizzes").module_by_id["sample"]
     with pytest.raises(AttributeError):
         module.title = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -230,8 +231,11 @@ def test_module_ids_are_unique_across_files(tmp_path):
     ]
 
 
-def test_missing_modules_folder_is_reported(tmp_path):
+def test_missing_folders_are_reported(tmp_path):
     assert problems_for(tmp_path) == [f"{tmp_path / 'modules'}:1: modules folder not found"]
+    write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
+    (tmp_path / "quizzes").rmdir()
+    assert problems_for(tmp_path) == [f"{tmp_path / 'quizzes'}:1: quizzes folder not found"]
 
 
 def test_broken_content_stops_the_app_with_locations_not_a_traceback(tmp_path):
@@ -239,7 +243,14 @@ def test_broken_content_stops_the_app_with_locations_not_a_traceback(tmp_path):
         tmp_path, "sample", VALID_FRONT_MATTER.replace("minutes: 10", "minutes: ten") + VALID_BODY
     )
     with pytest.raises(SystemExit) as caught:
-        create_app({"CONTENT_DIR": tmp_path, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+        create_app(
+            {
+                "CONTENT_DIR": tmp_path,
+                "QUIZZES_DIR": tmp_path / "quizzes",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "SECRET_KEY": "x",
+            }
+        )
     message = str(caught.value.code)
     assert f"{path}:6: 'minutes' must be a whole number" in message
     assert "Traceback" not in message
@@ -247,13 +258,21 @@ def test_broken_content_stops_the_app_with_locations_not_a_traceback(tmp_path):
 
 def test_content_dir_setting_chooses_what_is_served(tmp_path):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
-    app = create_app({"CONTENT_DIR": tmp_path, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app = create_app(
+        {
+            "CONTENT_DIR": tmp_path,
+            "QUIZZES_DIR": tmp_path / "quizzes",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "x",
+        }
+    )
     assert [m.id for m in app.extensions["course"].modules] == ["sample"]
 
 
 def test_content_dir_is_read_from_the_environment(tmp_path, monkeypatch):
     write_module(tmp_path, "sample", VALID_FRONT_MATTER + VALID_BODY)
     monkeypatch.setenv("CONTENT_DIR", str(tmp_path))
+    monkeypatch.setenv("QUIZZES_DIR", str(tmp_path / "quizzes"))
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("SECRET_KEY", "x")
     app = create_app()

@@ -1,0 +1,167 @@
+"""Read ``quizzes/<id>.yaml`` files into Quiz objects, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from ..learning.question_types import QUESTION_TYPES, AuthoredOption
+from .errors import ContentProblem, display_path
+from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
+from .model import Module, Option, Question, Quiz
+from .schema import Field, boolean, check_mapping, identifier, integer, list_of, one_of, text
+
+QUIZ_FIELDS = {
+    "id": Field(identifier),
+    "module": Field(identifier),
+    "pass_mark": Field(integer(1, 100)),
+    "draw": Field(integer(0)),
+    "shuffle": Field(boolean, required=False),
+    "max_attempts": Field(integer(0), required=False),
+    "cooldown_minutes": Field(integer(0), required=False),
+    "questions": Field(list_of(lambda _: None, min_items=1)),
+}
+QUESTION_FIELDS = {
+    "id": Field(identifier),
+    "type": Field(one_of(QUESTION_TYPES)),
+    "prompt": Field(text),
+    "options": Field(list_of(lambda _: None, min_items=2)),
+    "explanation": Field(text, required=False),
+    "critical": Field(boolean, required=False),
+}
+OPTION_FIELDS = {
+    "id": Field(identifier),
+    "text": Field(text),
+    "correct": Field(boolean, required=False),
+    "feedback": Field(text, required=False),
+}
+
+
+class _Report:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[ContentProblem] = []
+
+    def __call__(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.path, line, message))
+
+
+def load_quizzes(
+    md: MarkdownIt, quizzes_dir: Path, modules: dict[str, Module]
+) -> tuple[list[Quiz], list[ContentProblem]]:
+    """Every ``*.yaml`` quiz in ``quizzes_dir``, checked against the modules it belongs to."""
+    quizzes: list[Quiz] = []
+    problems: list[ContentProblem] = []
+    if not quizzes_dir.is_dir():
+        return quizzes, [ContentProblem(display_path(quizzes_dir), 1, "quizzes folder not found")]
+    seen: dict[str, str] = {}
+    for file in sorted(quizzes_dir.glob("*.yaml")):
+        report = _Report(display_path(file))
+        quiz = _load_quiz(md, file, report, modules)
+        problems.extend(report.problems)
+        if quiz is None:
+            continue
+        for key, what in ((quiz.id, "quiz id"), (f"module:{quiz.module_id}", "module")):
+            if key in seen:
+                problems.append(
+                    ContentProblem(
+                        quiz.path,
+                        1,
+                        f"{what} '{key.removeprefix('module:')}' already has a quiz in {seen[key]}",
+                    )
+                )
+            seen.setdefault(key, quiz.path)
+        quizzes.append(quiz)
+    return quizzes, problems
+
+
+def _load_quiz(md: MarkdownIt, file: Path, report: _Report, modules: dict[str, Module]) -> Quiz | None:
+    try:
+        data = load_located_yaml(file.read_text(encoding="utf-8"))
+    except YamlProblem as problem:
+        report(problem.line, problem.message)
+        return None
+    except UnicodeDecodeError as error:
+        report(1, f"file is not UTF-8 text ({error.reason})")
+        return None
+    if not check_mapping(data, QUIZ_FIELDS, "quiz", report):
+        return None
+    if data["module"] not in modules:
+        report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
+    questions = _questions(md, data["questions"], report)
+    pool = len(data["questions"])
+    if data["draw"] > pool:
+        report(data.line_of("draw"), f"'draw' is {data['draw']} but the pool has only {pool} questions")
+    critical = sum(1 for q in questions if q.critical)
+    if data["draw"] and critical > data["draw"]:
+        report(
+            data.line_of("draw"),
+            f"every attempt includes all {critical} critical questions, more than 'draw' ({data['draw']})",
+        )
+    if report.problems:
+        return None
+    return Quiz(
+        id=data["id"],
+        module_id=data["module"],
+        pass_mark=data["pass_mark"],
+        draw=data["draw"],
+        shuffle=data.get("shuffle", True),
+        max_attempts=data.get("max_attempts", 0),
+        cooldown_minutes=data.get("cooldown_minutes", 0),
+        questions=tuple(questions),
+        path=report.path,
+    )
+
+
+def _questions(md: MarkdownIt, items: list, report: _Report) -> list[Question]:
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for item in items:
+        if not check_mapping(item, QUESTION_FIELDS, "question", report):
+            continue
+        if item["id"] in seen:
+            report(item.line_of("id"), f"question id '{item['id']}' is used twice in this quiz")
+        seen.add(item["id"])
+        options = _options(md, item, report)
+        if options is None:
+            continue
+        questions.append(
+            Question(
+                id=item["id"],
+                type=item["type"],
+                prompt_html=md.render(item["prompt"]),
+                options=options,
+                explanation_html=md.render(item.get("explanation", "")),
+                critical=item.get("critical", False),
+                line=item.line,
+            )
+        )
+    return questions
+
+
+def _options(md: MarkdownIt, question: LocatedDict, report: _Report) -> tuple[Option, ...] | None:
+    items = question["options"]
+    if not all(check_mapping(o, OPTION_FIELDS, "option", report) for o in items):
+        return None
+    seen: set[str] = set()
+    for option in items:
+        if option["id"] in seen:
+            report(
+                option.line_of("id"),
+                f"option id '{option['id']}' is used twice in question '{question['id']}'",
+            )
+            return None
+        seen.add(option["id"])
+    authored = [AuthoredOption(o["id"], o.get("correct")) for o in items]
+    for message in QUESTION_TYPES[question["type"]].option_problems(authored):
+        report(question.line_of("options"), f"question '{question['id']}': {message}")
+    return tuple(
+        Option(
+            id=o["id"],
+            text_html=md.renderInline(o["text"].strip()),
+            correct=bool(o.get("correct", False)),
+            feedback_html=md.render(o.get("feedback", "")),
+        )
+        for o in items
+    )

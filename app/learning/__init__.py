@@ -1,0 +1,1 @@
+"""Pure functions over content and answers: drawing and grading quizzes. No Flask, no database."""

@@ -1,0 +1,38 @@
+"""When a trainee may start another quiz attempt: a pure function of the quiz and their history."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..course.model import Quiz
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    allowed: bool
+    reason: str | None = None  # for the trainee, when not allowed
+    retry_at: datetime | None = None
+
+
+def may_start(
+    quiz: Quiz, attempts_started: int, last_submitted_at: datetime | None, now: datetime
+) -> StartCheck:
+    """Apply ``max_attempts`` (every attempt started counts) and ``cooldown_minutes``."""
+    if quiz.max_attempts and attempts_started >= quiz.max_attempts:
+        return StartCheck(
+            False,
+            f"You have used all {quiz.max_attempts} attempts at this quiz. Your coordinator can advise you on next steps.",
+        )
+    if quiz.cooldown_minutes and last_submitted_at is not None:
+        retry_at = last_submitted_at + timedelta(minutes=quiz.cooldown_minutes)
+        if now < retry_at:
+            minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
+            return StartCheck(
+                False,
+                f"You can start another attempt in about {minutes} minute{'s' if minutes != 1 else ''}. "
+                "Use the time to revisit the sections behind the questions you missed.",
+                retry_at,
+            )
+    return StartCheck(True)

@@ -1,0 +1,301 @@
+"""Taking a quiz through the real pages: start, answer, submit once, review, limits, resume."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from app.models import QuizAttempt, utcnow
+
+from ..conftest import Auth
+from ..html import csrf_token, elements
+
+MODULE = "active-listening"
+
+
+def quiz_of(app):
+    return app.extensions["course"].quiz_for_module[MODULE]
+
+
+def change_quiz(app, **changes):
+    course = app.extensions["course"]
+    quizzes = tuple(replace(q, **changes) if q.module_id == MODULE else q for q in course.quizzes)
+    app.extensions["course"] = replace(course, quizzes=quizzes)
+
+
+def start(client) -> tuple[str, str]:
+    """Start an attempt through the form; return the attempt page's URL and HTML."""
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    response = client.post(f"/modules/{MODULE}/quiz/attempts", data={"csrf_token": csrf_token(home)})
+    assert response.status_code == 302, response.text
+    url = response.headers["Location"]
+    return url, client.get(url).text
+
+
+def drawn_questions(app, page: str):
+    """The questions an attempt page shows, in order, read from its field names."""
+    quiz = quiz_of(app)
+    question_of_field = {f"q-{q.id}": q for q in quiz.questions}
+    question_of_field |= {
+        f"q-{q.id}-{o.id}": q for q in quiz.questions for o in q.options if q.type == "order"
+    }
+    shown = []
+    for element in elements(page, "input") + elements(page, "select"):
+        question = question_of_field.get(element.get("name", ""))
+        if question is not None and question not in shown:
+            shown.append(question)
+    return shown
+
+
+def answer_fields(questions, right: bool) -> list[tuple[str, str]]:
+    """Form fields answering every question right (or every one wrong), as a trainee would."""
+    fields = []
+    for q in questions:
+        if q.type == "order":
+            order = q.options if right else q.options[1:] + q.options[:1]  # rotated: nothing in place
+            fields += [(f"q-{q.id}-{o.id}", str(order.index(o) + 1)) for o in q.options]
+        else:
+            chosen = [o for o in q.options if o.correct == right]
+            fields += [(f"q-{q.id}", o.id) for o in (chosen if q.type == "multiple" else chosen[:1])]
+    return fields
+
+
+def submit(client, url: str, page: str, fields, action: str = "submit"):
+    return client.post(url, data=MultiDict([("csrf_token", csrf_token(page)), ("action", action), *fields]))
+
+
+def result_of(html: str) -> tuple[int, bool]:
+    summary = [e for e in elements(html, "div") if "data-score" in e][0]
+    return int(summary["data-score"]), summary["data-passed"] == "true"
+
+
+def test_the_quiz_page_explains_the_rules_and_offers_a_start(app, client, trainee):
+    page = client.get(f"/modules/{MODULE}/quiz").text
+    quiz = quiz_of(app)
+    assert f"{quiz.draw} questions, drawn from a pool of {len(quiz.questions)}" in page
+    assert f"{quiz.pass_mark}% or more" in page
+    assert elements(page, "form", action=f"/modules/{MODULE}/quiz/attempts")
+
+
+def test_the_attempt_page_holds_no_answer_key_feedback_or_explanation(app, client, trainee):
+    _, page = start(client)
+    quiz = quiz_of(app)
+    questions = drawn_questions(app, page)
+    assert len(questions) == quiz.draw
+    assert all(q.id in {d.id for d in questions} for q in quiz.questions if q.critical)
+    for q in quiz.questions:
+        assert q.explanation_html.strip() not in page
+        for o in q.options:
+            assert o.feedback_html.strip() not in page
+    assert "correct" not in page.lower()
+    for q in questions:
+        if q.type in ("single", "true_false"):
+            assert {e["value"] for e in elements(page, "input", name=f"q-{q.id}")} == {
+                o.id for o in q.options
+            }
+            assert all(e["type"] == "radio" for e in elements(page, "input", name=f"q-{q.id}"))
+        if q.type == "multiple":
+            assert all(e["type"] == "checkbox" for e in elements(page, "input", name=f"q-{q.id}"))
+        if q.type == "order":
+            assert {e["name"] for e in elements(page, "select")} >= {f"q-{q.id}-{o.id}" for o in q.options}
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_right_answers_pass_and_wrong_answers_fail_on_the_server(app, client, trainee, right):
+    url, page = start(client)
+    response = submit(client, url, page, answer_fields(drawn_questions(app, page), right))
+    assert response.status_code == 302 and response.headers["Location"] == f"{url}/result"
+    result = client.get(response.headers["Location"]).text
+    assert result_of(result) == ((100, True) if right else (0, False))
+    quiz = quiz_of(app)
+    for q in drawn_questions(app, page):
+        assert q.explanation_html.strip() in result  # every question is explained afterwards
+    with app.app_context():
+        attempt = db.session.scalars(select(QuizAttempt)).one()
+        assert (attempt.score, attempt.passed, attempt.quiz_id) == ((100, True) if right else (0, False)) + (
+            quiz.id,
+        )
+        assert attempt.module_version == app.extensions["course"].module_by_id[MODULE].version
+
+
+def test_the_result_shows_each_choice_with_its_feedback(app, client, trainee):
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    single = next(q for q in questions if q.type == "single")
+    wrong = next(o for o in single.options if not o.correct)
+    fields = [f for f in answer_fields(questions, right=True) if not f[0] == f"q-{single.id}"] + [
+        (f"q-{single.id}", wrong.id)
+    ]
+    result = client.get(submit(client, url, page, fields).headers["Location"]).text
+    review = result[result.index(f'id="review-{single.id}"') :]
+    review = review[: review.index("</section>")]
+    assert "not right" in review.split("</h2>")[0]
+    assert "Your choice, but not right." in review and "A right answer you did not choose." in review
+    assert wrong.feedback_html.strip() in review
+
+
+def test_a_double_or_replayed_submission_is_graded_once(app, client, trainee):
+    url, page = start(client)
+    first = submit(client, url, page, answer_fields(drawn_questions(app, page), right=True))
+    replay = submit(client, url, page, answer_fields(drawn_questions(app, page), right=False))
+    assert first.headers["Location"] == replay.headers["Location"] == f"{url}/result"
+    with app.app_context():
+        attempts = db.session.scalars(select(QuizAttempt)).all()
+        assert [(a.score, a.passed) for a in attempts] == [(100, True)]
+    assert result_of(client.get(f"{url}/result").text) == (100, True)
+
+
+def test_an_open_attempt_is_resumed_not_duplicated_and_drafts_are_kept(app, client, trainee):
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    first = next(q for q in questions if q.type != "order")
+    fields = [f for f in answer_fields(questions, right=True) if f[0] == f"q-{first.id}"]
+    saved = submit(client, url, page, fields, action="save")
+    assert saved.status_code == 302 and saved.headers["Location"] == f"/modules/{MODULE}/quiz"
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    assert elements(home, "a", href=url)  # "continue your unfinished attempt"
+    again_url, again = start(client)
+    assert again_url == url
+    assert drawn_questions(app, again) == questions  # the same draw
+    checked = {(e["name"], e["value"]) for e in elements(again, "input") if "checked" in e}
+    assert checked == set(fields) and fields
+    with app.app_context():
+        assert db.session.scalars(select(QuizAttempt.submitted_at)).all() == [None]
+
+
+def test_an_unreadable_order_answer_rerenders_the_attempt_keeping_the_other_answers(
+    app, client, trainee, monkeypatch
+):
+    quiz = quiz_of(app)
+    order_question = next(q for q in quiz.questions if q.type == "order")
+    change_quiz(app, draw=0)  # draw every question, so the ordering question is on the page
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    fields = [
+        f for f in answer_fields(questions, right=True) if not f[0].startswith(f"q-{order_question.id}-")
+    ]
+    fields += [(f"q-{order_question.id}-{o.id}", "1") for o in order_question.options]
+    response = submit(client, url, page, fields)
+    assert response.status_code == 422
+    assert "each position" in elements(response.text, "p", id=f"error-{order_question.id}")[0].text
+    single = next(q for q in questions if q.type == "single")
+    right = next(o for o in single.options if o.correct)
+    assert "checked" in elements(response.text, "input", id=f"q-{single.id}-{right.id}")[0]
+    with app.app_context():
+        assert db.session.scalars(select(QuizAttempt.submitted_at)).all() == [None]
+
+
+def test_past_attempts_are_listed_and_the_best_score_counts_on_the_dashboard(app, client, trainee):
+    for right in (False, True, False):
+        url, page = start(client)
+        submit(client, url, page, answer_fields(drawn_questions(app, page), right))
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    rows = [e for e in elements(home, "tr") if "data-attempt" in e]
+    assert len(rows) == 3
+    dashboard = client.get("/").text
+    status = elements(dashboard, "p", data_quiz=quiz_of(app).id)[0]
+    assert status["data-quiz-passed"] == "true" and "best 100%" in status.text
+
+
+def test_a_module_is_complete_once_every_section_is_read_and_the_quiz_passed(app, client, trainee):
+    module = app.extensions["course"].module_by_id[MODULE]
+    for section in module.sections:
+        client.get(f"/modules/{MODULE}/{section.id}")
+    assert "0 of 6 modules complete" in client.get("/").text
+    url, page = start(client)
+    submit(client, url, page, answer_fields(drawn_questions(app, page), right=True))
+    assert "1 of 6 modules complete" in client.get("/").text
+
+
+def test_max_attempts_is_enforced_with_a_clear_message(app, client, trainee):
+    change_quiz(app, max_attempts=1)
+    url, page = start(client)
+    submit(client, url, page, answer_fields(drawn_questions(app, page), right=False))
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    assert "used all 1 attempts" in home and not elements(
+        home, "form", action=f"/modules/{MODULE}/quiz/attempts"
+    )
+    refused = client.post(f"/modules/{MODULE}/quiz/attempts", data={"csrf_token": csrf_token(home)})
+    assert refused.headers["Location"] == f"/modules/{MODULE}/quiz"
+    with app.app_context():
+        assert len(db.session.scalars(select(QuizAttempt)).all()) == 1
+
+
+def test_cooldown_is_enforced_until_it_has_passed(app, client, trainee, monkeypatch):
+    change_quiz(app, cooldown_minutes=30)
+    url, page = start(client)
+    submit(client, url, page, answer_fields(drawn_questions(app, page), right=False))
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    assert "in about 30 minutes" in home
+    client.post(f"/modules/{MODULE}/quiz/attempts", data={"csrf_token": csrf_token(home)})
+    with app.app_context():
+        assert len(db.session.scalars(select(QuizAttempt)).all()) == 1
+    later = utcnow() + timedelta(minutes=31)
+    monkeypatch.setattr("app.learn.quiz_views.utcnow", lambda: later)
+    second_url, _ = start(client)
+    assert second_url != url
+
+
+def test_another_trainee_cannot_see_or_submit_my_attempt(app, client, trainee, make_user):
+    url, page = start(client)
+    stranger = app.test_client()
+    Auth(stranger).login(make_user())
+    assert stranger.get(url).status_code == 404
+    assert stranger.get(f"{url}/result").status_code == 404
+    token = csrf_token(stranger.get(f"/modules/{MODULE}/quiz").text)
+    assert stranger.post(url, data={"csrf_token": token, "action": "submit"}).status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(QuizAttempt.submitted_at)).all() == [None]
+
+
+def test_an_attempt_is_only_reachable_under_its_own_quiz(app, client, trainee):
+    url, _ = start(client)
+    assert client.get(url.replace(MODULE, "feedback")).status_code == 404
+
+
+def test_quiz_stats_reports_each_question_from_graded_attempts(app, client, trainee, runner):
+    for right in (True, False):
+        url, page = start(client)
+        submit(client, url, page, answer_fields(drawn_questions(app, page), right))
+    result = runner.invoke(args=["quiz-stats", quiz_of(app).id])
+    assert result.exit_code == 0, result.output
+    assert f"{quiz_of(app).id}: 2 graded attempts" in result.output
+    critical = next(q for q in quiz_of(app).questions if q.critical)
+    line = next(row for row in result.output.splitlines() if row.strip().startswith(critical.id))
+    assert line.split()[1:4] == ["2", "50%", "+1.00"]  # drawn both times; right only in the passing attempt
+    assert "no quiz 'nope'" in runner.invoke(args=["quiz-stats", "nope"]).output
+
+
+def test_submitting_with_unanswered_questions_asks_first_and_keeps_the_answers(app, client, trainee):
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    position, skipped = next((i, q) for i, q in enumerate(questions, 1) if not q.critical)
+    fields = [
+        f
+        for f in answer_fields(questions, right=True)
+        if f[0] != f"q-{skipped.id}" and not f[0].startswith(f"q-{skipped.id}-")
+    ]
+    asked = submit(client, url, page, fields)
+    assert asked.status_code == 200
+    assert f"You have not answered question {position}." in asked.text
+    assert elements(asked.text, "input", name="confirm_unanswered", value="yes")
+    with app.app_context():
+        assert db.session.scalars(select(QuizAttempt.submitted_at)).all() == [None]
+    confirmed = client.post(
+        url,
+        data=MultiDict(
+            [
+                ("csrf_token", csrf_token(asked.text)),
+                ("action", "submit"),
+                ("confirm_unanswered", "yes"),
+                *fields,
+            ]
+        ),
+    )
+    assert confirmed.headers["Location"] == f"{url}/result"
+    assert result_of(client.get(f"{url}/result").text) == (90, True)
