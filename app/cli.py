@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,8 +12,10 @@ from sqlalchemy import select
 
 from .auth.forms import MIN_PASSWORD
 from .auth.services import create_user
+from .authoring.scenario_graph import scenario_svg
 from .extensions import db
 from .learning.item_stats import GradedAttempt, item_stats
+from .learning.scenario_engine import graph_of, path_facts
 from .models import QuizAttempt, Role, User, normalise_email
 
 DEMO_ACCOUNTS = (
@@ -26,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(quiz_stats_command)
+    app.cli.add_command(scenario_group)
 
 
 @click.command("create-user")
@@ -91,3 +95,31 @@ def quiz_stats_command(quiz_id: str | None) -> None:
                 f"  {item.question_id:<34} {item.answered:>7} {right:>6} {discrimination:>6}  "
                 f"{', '.join(item.never_chosen) or '-'}{flag}"
             )
+
+
+@click.group("scenario")
+def scenario_group() -> None:
+    """Tools for role-play authors."""
+
+
+@scenario_group.command("graph")
+@click.argument("scenario_id")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of <id>.svg."
+)
+@with_appcontext
+def scenario_graph_command(scenario_id: str, output: str | None) -> None:
+    """Write a scenario's branching graph as SVG: nodes, choices with their points, endings marked."""
+    course = current_app.extensions["course"]
+    scenario = course.scenario_by_id.get(scenario_id)
+    if scenario is None:
+        raise click.ClickException(
+            f"no scenario '{scenario_id}'; scenarios: {', '.join(course.scenario_by_id)}"
+        )
+    facts = path_facts(graph_of(scenario), scenario.start)
+    target = Path(output or f"{scenario.id}.svg")
+    target.write_text(scenario_svg(scenario), encoding="utf-8")
+    click.echo(
+        f"Wrote {target}: {len(scenario.nodes)} nodes, {len(facts.endings)} endings, "
+        f"{facts.shortest}-{facts.longest} decisions, points {facts.worst}-{facts.best}."
+    )

@@ -9,10 +9,12 @@ from .markdown import build_markdown
 from .model import Course, Module
 from .modules import load_module
 from .quizzes import load_quizzes
+from .scenarios import load_scenarios
 
 
 def load_course(content_dir: Path, quizzes_dir: Path) -> Course:
-    """Read ``<content_dir>/modules/*.md`` and ``<quizzes_dir>/*.yaml`` into a Course.
+    """Read ``<content_dir>/modules/*.md``, ``<content_dir>/scenarios/*.yaml`` and
+    ``<quizzes_dir>/*.yaml`` into a Course.
 
     Raises ContentError listing every problem in every file.
     """
@@ -30,11 +32,17 @@ def load_course(content_dir: Path, quizzes_dir: Path) -> Course:
     if not modules and not problems:
         problems.append(ContentProblem(display_path(modules_dir), 1, "no modules found (*.md)"))
     problems.extend(_cross_module_problems(modules))
-    quizzes, quiz_problems = load_quizzes(md, Path(quizzes_dir), {m.id: m for m in modules})
-    problems.extend(quiz_problems)
+    by_id = {m.id: m for m in modules}
+    quizzes, quiz_problems = load_quizzes(md, Path(quizzes_dir), by_id)
+    scenarios, scenario_problems = load_scenarios(md, Path(content_dir) / "scenarios", by_id)
+    problems.extend(quiz_problems + scenario_problems)
     if problems:
         raise ContentError(problems)
-    return Course(modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))), quizzes=tuple(quizzes))
+    return Course(
+        modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))),
+        quizzes=tuple(quizzes),
+        scenarios=tuple(sorted(scenarios, key=lambda s: (s.module_id, s.id))),
+    )
 
 
 def _cross_module_problems(modules: list[Module]) -> list[ContentProblem]:

@@ -121,19 +121,70 @@ class Quiz:
 
 
 @dataclass(frozen=True)
+class Choice:
+    id: str
+    text_html: str  # inline HTML: it sits inside a <label>
+    to: str
+    points: int
+    codes: tuple[str, ...]  # MITI 4.2.1 behaviour codes, e.g. ("CR",) or ("SR", "Q")
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    say_html: str
+    choices: tuple[Choice, ...]
+    reply_prompt: str | None  # ask the trainee to type their own reply before the choices
+    ending: bool
+    title: str | None  # endings only
+    debrief_html: str  # endings only
+    line: int
+    choice_by_id: Mapping[str, Choice] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choice_by_id", MappingProxyType({c.id: c for c in self.choices}))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    module_id: str
+    persona: str
+    context_html: str
+    pass_score: int  # percent of the best reachable score
+    start: str
+    nodes: Mapping[str, Node]
+    best_score: int  # computed at load from the graph, never typed by authors
+    path: str
+
+    @property
+    def coded(self) -> bool:
+        """Whether choices carry behaviour codes, so a run can be summarised MITI-style."""
+        return any(choice.codes for node in self.nodes.values() for choice in node.choices)
+
+
+@dataclass(frozen=True)
 class Course:
-    """Every module, in the order authors set, and the quiz that closes each one."""
+    """Every module, in the order authors set, with the quiz and role-plays that go with each."""
 
     modules: tuple[Module, ...]
     quizzes: tuple[Quiz, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
     module_by_id: Mapping[str, Module] = field(init=False, repr=False, compare=False)
     quiz_by_id: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)
     quiz_for_module: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)
+    scenario_by_id: Mapping[str, Scenario] = field(init=False, repr=False, compare=False)
+    scenarios_for_module: Mapping[str, tuple[Scenario, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "module_by_id", MappingProxyType({m.id: m for m in self.modules}))
         object.__setattr__(self, "quiz_by_id", MappingProxyType({q.id: q for q in self.quizzes}))
         object.__setattr__(self, "quiz_for_module", MappingProxyType({q.module_id: q for q in self.quizzes}))
+        object.__setattr__(self, "scenario_by_id", MappingProxyType({s.id: s for s in self.scenarios}))
+        by_module = {m.id: tuple(s for s in self.scenarios if s.module_id == m.id) for m in self.modules}
+        object.__setattr__(self, "scenarios_for_module", MappingProxyType(by_module))
 
     @property
     def minutes(self) -> int:

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from ..course import Course, Module, Section
-from ..course.model import Quiz
+from ..course.model import Quiz, Scenario
 
 SectionKey = tuple[str, str]  # (module id, section id)
 
@@ -21,6 +21,15 @@ class QuizSummary:
 
 
 @dataclass(frozen=True)
+class ScenarioSummary:
+    """A trainee's standing on one role-play: finished runs, the best score, whether any passed."""
+
+    finished_runs: int = 0
+    best_score: int | None = None
+    passed: bool = False
+
+
+@dataclass(frozen=True)
 class ModuleProgress:
     """Sections read and quiz standing; a module is complete when both are done."""
 
@@ -28,6 +37,11 @@ class ModuleProgress:
     read: frozenset[str]
     quiz: Quiz | None = None
     quiz_summary: QuizSummary = QuizSummary()
+    scenarios: tuple[tuple[Scenario, ScenarioSummary], ...] = ()
+
+    @property
+    def scenarios_passed(self) -> int:
+        return sum(summary.passed for _, summary in self.scenarios)
 
     @property
     def sections_read(self) -> int:
@@ -64,19 +78,30 @@ class ModuleProgress:
 
 
 def module_progress(
-    course: Course, module: Module, read: set[SectionKey], quizzes: dict[str, QuizSummary] | None = None
+    course: Course,
+    module: Module,
+    read: set[SectionKey],
+    quizzes: dict[str, QuizSummary] | None = None,
+    scenarios: dict[str, ScenarioSummary] | None = None,
 ) -> ModuleProgress:
     """Progress through one module; records of sections that no longer exist are ignored."""
     ids = {section_id for module_id, section_id in read if module_id == module.id}
     quiz = course.quiz_for_module.get(module.id)
     summary = (quizzes or {}).get(quiz.id, QuizSummary()) if quiz else QuizSummary()
-    return ModuleProgress(module, frozenset(ids & set(module.section_by_id)), quiz, summary)
+    played = tuple(
+        (scenario, (scenarios or {}).get(scenario.id, ScenarioSummary()))
+        for scenario in course.scenarios_for_module.get(module.id, ())
+    )
+    return ModuleProgress(module, frozenset(ids & set(module.section_by_id)), quiz, summary, played)
 
 
 def course_progress(
-    course: Course, read: set[SectionKey], quizzes: dict[str, QuizSummary] | None = None
+    course: Course,
+    read: set[SectionKey],
+    quizzes: dict[str, QuizSummary] | None = None,
+    scenarios: dict[str, ScenarioSummary] | None = None,
 ) -> tuple[ModuleProgress, ...]:
-    return tuple(module_progress(course, module, read, quizzes) for module in course.modules)
+    return tuple(module_progress(course, module, read, quizzes, scenarios) for module in course.modules)
 
 
 def continue_target(

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from ..course import Course, Module, Section
 from ..extensions import db
-from . import bp, quiz_services, services
+from . import bp, quiz_services, scenario_services, services
 from .forms import ReflectionForm
 from .progress import continue_target, course_progress, module_progress
 
@@ -34,7 +34,12 @@ def dashboard():
     read, last_read = services.sections_read(current_user.id)
     return render_template(
         "learn/dashboard.html",
-        progress=course_progress(_course(), read, quiz_services.quiz_summaries(current_user.id)),
+        progress=course_progress(
+            _course(),
+            read,
+            quiz_services.quiz_summaries(current_user.id),
+            scenario_services.scenario_summaries(current_user.id),
+        ),
         next_up=continue_target(_course(), read, last_read),
     )
 
@@ -45,7 +50,13 @@ def module_overview(module_id: str):
     """Show a module's aims and sections, ticking the ones read."""
     module = _module_or_404(module_id)
     read, _ = services.sections_read(current_user.id)
-    progress = module_progress(_course(), module, read, quiz_services.quiz_summaries(current_user.id))
+    progress = module_progress(
+        _course(),
+        module,
+        read,
+        quiz_services.quiz_summaries(current_user.id),
+        scenario_services.scenario_summaries(current_user.id),
+    )
     return render_template("learn/module.html", module=module, progress=progress)
 
 

@@ -1,0 +1,1 @@
+"""Tools for course authors: seeing the shape of what they wrote."""

@@ -1,0 +1,199 @@
+"""Read ``content/scenarios/<id>.yaml`` role-plays into Scenario objects, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from ..learning.scenario_engine import Edge, path_facts, reachable, without_way_out
+from .errors import ContentProblem, display_path
+from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
+from .model import Choice, Module, Node, Scenario
+from .schema import ID_PATTERN, Field, boolean, check_mapping, identifier, integer, list_of, text
+
+BEHAVIOUR_CODES = ("Q", "SR", "CR", "AF", "SEEK", "AUTO", "GI", "PERSUADE", "PWP", "CONFRONT")
+
+
+def _codes(value: Any) -> str | None:
+    codes = value if isinstance(value, list) else [value]
+    unknown = [str(code) for code in codes if code not in BEHAVIOUR_CODES]
+    if unknown or not codes:
+        return (
+            f"has unknown behaviour code {', '.join(unknown) or '(none)'}: use {', '.join(BEHAVIOUR_CODES)}"
+        )
+    if len(set(codes)) != len(codes):
+        return "repeats a behaviour code"
+    return None
+
+
+def _nodes_mapping(value: Any) -> str | None:
+    return None if isinstance(value, dict) and value else "must map node ids to nodes"
+
+
+SCENARIO_FIELDS = {
+    "id": Field(identifier),
+    "title": Field(text),
+    "module": Field(identifier),
+    "persona": Field(text),
+    "context": Field(text, required=False),
+    "pass_score": Field(integer(1, 100)),
+    "start": Field(identifier),
+    "nodes": Field(_nodes_mapping),
+}
+STEP_FIELDS = {
+    "say": Field(text),
+    "reply_prompt": Field(text, required=False),
+    "choices": Field(list_of(lambda _: None, min_items=1)),
+}
+ENDING_FIELDS = {
+    "ending": Field(boolean),
+    "title": Field(text),
+    "say": Field(text),
+    "debrief": Field(text),
+}
+CHOICE_FIELDS = {
+    "id": Field(identifier),
+    "text": Field(text),
+    "to": Field(identifier),
+    "points": Field(integer(0)),
+    "code": Field(_codes, required=False),
+    "feedback": Field(text),
+}
+
+
+class _Report:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[ContentProblem] = []
+
+    def __call__(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.path, line, message))
+
+
+def load_scenarios(
+    md: MarkdownIt, scenarios_dir: Path, modules: dict[str, Module]
+) -> tuple[list[Scenario], list[ContentProblem]]:
+    """Every ``*.yaml`` scenario in ``scenarios_dir``; a missing folder means no scenarios yet."""
+    scenarios: list[Scenario] = []
+    problems: list[ContentProblem] = []
+    if not scenarios_dir.is_dir():
+        return scenarios, problems
+    seen: dict[str, str] = {}
+    for file in sorted(scenarios_dir.glob("*.yaml")):
+        report = _Report(display_path(file))
+        scenario = _load_scenario(md, file, report, modules)
+        problems.extend(report.problems)
+        if scenario is None:
+            continue
+        if scenario.id in seen:
+            problems.append(
+                ContentProblem(
+                    scenario.path, 1, f"scenario id '{scenario.id}' is also used by {seen[scenario.id]}"
+                )
+            )
+        seen.setdefault(scenario.id, scenario.path)
+        scenarios.append(scenario)
+    return scenarios, problems
+
+
+def _load_scenario(
+    md: MarkdownIt, file: Path, report: _Report, modules: dict[str, Module]
+) -> Scenario | None:
+    try:
+        data = load_located_yaml(file.read_text(encoding="utf-8"))
+    except YamlProblem as problem:
+        report(problem.line, problem.message)
+        return None
+    except UnicodeDecodeError as error:
+        report(1, f"file is not UTF-8 text ({error.reason})")
+        return None
+    if not check_mapping(data, SCENARIO_FIELDS, "scenario", report):
+        return None
+    if data["module"] not in modules:
+        report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
+    nodes = _nodes(md, data["nodes"], report)
+    if report.problems:
+        return None
+    if data["start"] not in nodes:
+        report(data.line_of("start"), f"start node '{data['start']}' does not exist")
+        return None
+    graph = {node.id: tuple(Edge(c.id, c.to, c.points) for c in node.choices) for node in nodes.values()}
+    for node_id in sorted(set(graph) - reachable(graph, data["start"])):
+        report(nodes[node_id].line, f"node '{node_id}' cannot be reached from start '{data['start']}'")
+    for node_id in sorted(without_way_out(graph)):
+        report(nodes[node_id].line, f"from node '{node_id}' no ending can be reached: every path must end")
+    if report.problems:
+        return None
+    facts = path_facts(graph, data["start"])
+    if facts.best == 0:
+        report(data.line_of("nodes"), "no path earns any points: give the best choices points above 0")
+        return None
+    return Scenario(
+        id=data["id"],
+        title=data["title"].strip(),
+        module_id=data["module"],
+        persona=data["persona"].strip(),
+        context_html=md.render(data.get("context", "")),
+        pass_score=data["pass_score"],
+        start=data["start"],
+        nodes=MappingProxyType(nodes),
+        best_score=facts.best,
+        path=report.path,
+    )
+
+
+def _nodes(md: MarkdownIt, items: LocatedDict, report: _Report) -> dict[str, Node]:
+    nodes: dict[str, Node] = {}
+    for node_id, item in items.items():
+        line = items.line_of(node_id)
+        if not ID_PATTERN.match(node_id):
+            report(line, f"node id '{node_id}' must be lowercase letters, digits and hyphens")
+            continue
+        is_ending = isinstance(item, dict) and item.get("ending") is True
+        fields = ENDING_FIELDS if is_ending else STEP_FIELDS
+        if not check_mapping(item, fields, f"node '{node_id}'", report):
+            continue
+        choices = () if is_ending else _choices(md, node_id, item["choices"], items, report)
+        nodes[node_id] = Node(
+            id=node_id,
+            say_html=md.render(item["say"]),
+            choices=choices,
+            reply_prompt=(item.get("reply_prompt") or "").strip() or None,
+            ending=is_ending,
+            title=item["title"].strip() if is_ending else None,
+            debrief_html=md.render(item["debrief"]) if is_ending else "",
+            line=line,
+        )
+    return nodes
+
+
+def _choices(
+    md: MarkdownIt, node_id: str, items: list, nodes: LocatedDict, report: _Report
+) -> tuple[Choice, ...]:
+    choices = []
+    seen: set[str] = set()
+    for item in items:
+        if not check_mapping(item, CHOICE_FIELDS, f"a choice of node '{node_id}'", report):
+            continue
+        if item["id"] in seen:
+            report(item.line_of("id"), f"choice id '{item['id']}' is used twice in node '{node_id}'")
+        seen.add(item["id"])
+        if item["to"] not in nodes:
+            report(
+                item.line_of("to"), f"choice '{item['id']}' goes to node '{item['to']}', which does not exist"
+            )
+        code = item.get("code", [])
+        choices.append(
+            Choice(
+                id=item["id"],
+                text_html=md.renderInline(item["text"].strip()),
+                to=item["to"],
+                points=item["points"],
+                codes=tuple(code if isinstance(code, list) else [code]),
+                feedback_html=md.render(item["feedback"]),
+            )
+        )
+    return tuple(choices)

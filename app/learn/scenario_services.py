@@ -1,0 +1,125 @@
+"""Role-play runs in the database, step by step. Functions flush at most; views commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select, text, update
+
+from ..course import Module
+from ..course.model import Choice, Scenario
+from ..database import insert_ignoring_duplicates
+from ..extensions import db
+from ..learning.scenario_engine import run_score
+from ..models import ScenarioRun, ScenarioStep, utcnow
+from .progress import ScenarioSummary
+
+
+def runs_for(user_id: int, scenario: Scenario) -> list[ScenarioRun]:
+    return list(
+        db.session.scalars(
+            select(ScenarioRun)
+            .where(ScenarioRun.user_id == user_id, ScenarioRun.scenario_id == scenario.id)
+            .order_by(ScenarioRun.started_at, ScenarioRun.id)
+        )
+    )
+
+
+def open_run(user_id: int, scenario: Scenario) -> ScenarioRun | None:
+    return db.session.scalars(
+        select(ScenarioRun).where(
+            ScenarioRun.user_id == user_id,
+            ScenarioRun.scenario_id == scenario.id,
+            ScenarioRun.finished_at.is_(None),
+        )
+    ).one_or_none()
+
+
+def start_run(user_id: int, scenario: Scenario, module: Module) -> ScenarioRun:
+    """Open a run at the start node, or return the one already open."""
+    db.session.execute(
+        insert_ignoring_duplicates(
+            ScenarioRun,
+            dict(
+                user_id=user_id,
+                scenario_id=scenario.id,
+                module_version=module.version,
+                current_node=scenario.start,
+                points=0,
+                started_at=utcnow(),
+            ),
+            unique=["user_id", "scenario_id"],
+            where=text("finished_at IS NULL"),
+        )
+    )
+    run = open_run(user_id, scenario)
+    assert run is not None  # the insert above or a concurrent one created it
+    return run
+
+
+def keep_reply(run: ScenarioRun, node_id: str, reply: str) -> bool:
+    """Hold the trainee's typed reply for this node until they choose; False if the run moved on."""
+    result = db.session.execute(
+        update(ScenarioRun)
+        .where(
+            ScenarioRun.id == run.id, ScenarioRun.current_node == node_id, ScenarioRun.finished_at.is_(None)
+        )
+        .values(pending_reply=reply)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def choose(run: ScenarioRun, scenario: Scenario, position: int, choice: Choice) -> bool:
+    """Record one turn and move the run on; False if this turn was already taken.
+
+    The step's unique (run, position) lets exactly one of two racing submissions in;
+    the loser changes nothing, so going back and choosing again is impossible.
+    """
+    node_id = run.current_node
+    inserted = db.session.execute(
+        insert_ignoring_duplicates(
+            ScenarioStep,
+            dict(
+                run_id=run.id,
+                position=position,
+                node_id=node_id,
+                choice_id=choice.id,
+                reply=run.pending_reply,
+                points=choice.points,
+                chosen_at=utcnow(),
+            ),
+            unique=["run_id", "position"],
+        )
+    )
+    if inserted.rowcount != 1:
+        return False
+    target = scenario.nodes[choice.to]
+    values: dict = dict(current_node=target.id, points=ScenarioRun.points + choice.points, pending_reply=None)
+    if target.ending:
+        total = run.points + choice.points
+        score = run_score(scenario, total)
+        values |= dict(
+            finished_at=utcnow(), ending=target.id, score=score, passed=score >= scenario.pass_score
+        )
+    db.session.execute(
+        update(ScenarioRun)
+        .where(ScenarioRun.id == run.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(run)
+    return True
+
+
+def scenario_summaries(user_id: int) -> dict[str, ScenarioSummary]:
+    """Best finished score and whether any run passed, per scenario the trainee has played (one query)."""
+    rows = db.session.execute(
+        select(
+            ScenarioRun.scenario_id,
+            func.count(ScenarioRun.finished_at),
+            func.max(ScenarioRun.score),
+            func.max(case((ScenarioRun.passed.is_(True), 1), else_=0)),
+        )
+        .where(ScenarioRun.user_id == user_id)
+        .group_by(ScenarioRun.scenario_id)
+    ).all()
+    return {sid: ScenarioSummary(finished, best, bool(passed)) for sid, finished, best, passed in rows}

@@ -1,0 +1,124 @@
+import random
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..auth.forms import EmptyForm
+from ..course import Course, Module
+from ..course.model import Scenario
+from ..extensions import db
+from ..learning.scenario_engine import miti_summary
+from ..models import ScenarioRun
+from . import bp, scenario_services
+
+MAX_REPLY = 2000
+
+
+def _scenario_and_module(scenario_id: str) -> tuple[Scenario, Module]:
+    course: Course = current_app.extensions["course"]
+    scenario = course.scenario_by_id.get(scenario_id)
+    if scenario is None:
+        abort(404)
+    return scenario, course.module_by_id[scenario.module_id]
+
+
+@bp.get("/scenarios/<scenario_id>")
+@login_required
+def scenario(scenario_id: str):
+    """Play the role-play: the mentee's latest line, feedback on the last choice, and the next choices."""
+    scenario, module = _scenario_and_module(scenario_id)
+    return _render_player(scenario, module, scenario_services.open_run(current_user.id, scenario))
+
+
+@bp.post("/scenarios/<scenario_id>")
+@login_required
+def scenario_turn(scenario_id: str):
+    """Take one turn: keep a typed reply, or record a choice and move the conversation on."""
+    scenario, module = _scenario_and_module(scenario_id)
+    player_url = url_for("learn.scenario", scenario_id=scenario.id)
+    run = scenario_services.open_run(current_user.id, scenario)
+    node_id, position = request.form.get("node", ""), request.form.get("position", "")
+    if run is None and node_id == scenario.start and position == "0":
+        run = scenario_services.start_run(current_user.id, scenario, module)
+    if run is None or node_id != run.current_node or position != str(len(run.steps)):
+        flash("That part of the conversation is already answered; it carries on from here.", "info")
+        return redirect(player_url)
+    node = scenario.nodes[run.current_node]
+
+    if "reply" in request.form and node.reply_prompt and run.pending_reply is None:
+        reply = request.form["reply"].strip()
+        if not reply or len(reply) > MAX_REPLY:
+            message = (
+                "Type what you would say first." if not reply else f"Keep it under {MAX_REPLY} characters."
+            )
+            return _render_player(scenario, module, run, reply_error=message, typed=reply), 422
+        scenario_services.keep_reply(run, node.id, reply)
+        db.session.commit()
+        return redirect(player_url)
+
+    choice = node.choice_by_id.get(request.form.get("choice", ""))
+    if node.reply_prompt and run.pending_reply is None:
+        return redirect(player_url)  # the typed reply comes before the choices
+    if choice is None:
+        return _render_player(scenario, module, run, choice_error="Choose one of the responses."), 422
+    if not scenario_services.choose(run, scenario, len(run.steps), choice):
+        db.session.rollback()
+        flash("That part of the conversation is already answered; it carries on from here.", "info")
+        return redirect(player_url)
+    db.session.commit()
+    if scenario.nodes[choice.to].ending:
+        return redirect(url_for("learn.scenario_run", scenario_id=scenario.id, run_id=run.id))
+    return redirect(player_url)
+
+
+@bp.get("/scenarios/<scenario_id>/runs/<int:run_id>")
+@login_required
+def scenario_run(scenario_id: str, run_id: int):
+    """Show a finished run: the transcript, the score against the best reachable, the debrief."""
+    scenario, module = _scenario_and_module(scenario_id)
+    run = db.session.get(ScenarioRun, run_id)
+    if run is None or run.user_id != current_user.id or run.scenario_id != scenario.id:
+        abort(404)
+    if not run.finished:
+        return redirect(url_for("learn.scenario", scenario_id=scenario.id))
+    steps = [(step, *_step_content(scenario, step)) for step in run.steps]
+    miti = miti_summary(choice.codes for _, _, choice in steps if choice) if scenario.coded else None
+    return render_template(
+        "learn/scenario_run.html",
+        scenario=scenario,
+        module=module,
+        run=run,
+        steps=steps,
+        ending=scenario.nodes.get(run.ending or ""),
+        miti=miti,
+    )
+
+
+def _step_content(scenario: Scenario, step):
+    node = scenario.nodes.get(step.node_id)
+    return node, node.choice_by_id.get(step.choice_id) if node else None
+
+
+def _render_player(scenario: Scenario, module: Module, run: ScenarioRun | None, **errors):
+    node = scenario.nodes[run.current_node] if run else scenario.nodes[scenario.start]
+    steps = [(step, *_step_content(scenario, step)) for step in run.steps] if run else []
+    position = len(steps)
+    # Shuffled, but the same on every reload of this turn, so the page never jumps around.
+    order = list(node.choices)
+    random.Random(f"{current_user.id}:{run.id if run else 0}:{position}").shuffle(order)
+    finished = [r for r in scenario_services.runs_for(current_user.id, scenario) if r.finished]
+    return render_template(
+        "learn/scenario.html",
+        scenario=scenario,
+        module=module,
+        run=run,
+        node=node,
+        steps=steps,
+        last=steps[-1] if steps else None,
+        position=position,
+        choices=order,
+        needs_reply=bool(node.reply_prompt) and (run is None or run.pending_reply is None),
+        finished_runs=finished,
+        form=EmptyForm(),
+        **errors,
+    )

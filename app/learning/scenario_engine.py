@@ -1,0 +1,201 @@
+"""Branching role-plays as graphs: reachability, best and worst scores, path lengths, run
+scores and a MITI-style summary. Pure functions; the loader uses them to validate and to
+compute the best reachable score, so authors never type it.
+
+A graph maps each node id to its choices as ``Edge(choice id, target node, points)``;
+endings have none. Scores and lengths are taken over simple paths (no node twice), so an
+author's loop back to an earlier point can never inflate what counts as "best".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from ..course.model import Scenario
+
+
+@dataclass(frozen=True)
+class Edge:
+    choice_id: str
+    to: str
+    points: int
+
+
+Graph = Mapping[str, Sequence[Edge]]
+
+
+def graph_of(scenario: Scenario) -> dict[str, tuple[Edge, ...]]:
+    return {
+        node.id: tuple(Edge(c.id, c.to, c.points) for c in node.choices) for node in scenario.nodes.values()
+    }
+
+
+def reachable(graph: Graph, start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node in seen or node not in graph:
+            continue
+        seen.add(node)
+        todo.extend(edge.to for edge in graph[node])
+    return seen
+
+
+def without_way_out(graph: Graph) -> set[str]:
+    """Nodes from which no ending can be reached: dead ends and loops with no exit."""
+    endings = {node for node, edges in graph.items() if not edges}
+    can_finish = set(endings)
+    changed = True
+    while changed:
+        changed = False
+        for node, edges in graph.items():
+            if node not in can_finish and any(edge.to in can_finish for edge in edges):
+                can_finish.add(node)
+                changed = True
+    return set(graph) - can_finish
+
+
+@dataclass(frozen=True)
+class PathFacts:
+    best: int  # most points on any path from start to an ending
+    worst: int  # fewest points on any such path
+    shortest: int  # fewest decisions to an ending
+    longest: int  # most decisions to an ending
+    endings: frozenset[str]  # endings some path reaches
+
+
+def path_facts(graph: Graph, start: str) -> PathFacts:
+    """Best and worst points and shortest and longest paths, over simple paths from ``start``.
+
+    The graph must let every reachable node finish (see ``without_way_out``).
+    """
+    if _acyclic(graph, start):
+        return _facts_by_dynamic_programming(graph, start)
+    return _facts_by_enumeration(graph, start)
+
+
+def _acyclic(graph: Graph, start: str) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(node: str) -> bool:
+        state[node] = 1
+        for edge in graph.get(node, ()):
+            if state.get(edge.to) == 1 or (edge.to not in state and not visit(edge.to)):
+                return False
+        state[node] = 2
+        return True
+
+    return visit(start)
+
+
+def _facts_by_dynamic_programming(graph: Graph, start: str) -> PathFacts:
+    @cache
+    def facts(node: str) -> tuple[int, int, int, int, frozenset[str]]:
+        edges = graph[node]
+        if not edges:
+            return 0, 0, 0, 0, frozenset({node})
+        below = [(edge, facts(edge.to)) for edge in edges]
+        return (
+            max(e.points + f[0] for e, f in below),
+            min(e.points + f[1] for e, f in below),
+            1 + min(f[2] for _, f in below),
+            1 + max(f[3] for _, f in below),
+            frozenset().union(*(f[4] for _, f in below)),
+        )
+
+    return PathFacts(*facts(start))
+
+
+def _facts_by_enumeration(graph: Graph, start: str) -> PathFacts:
+    paths: list[tuple[int, int, str]] = []
+
+    def walk(node: str, points: int, depth: int, seen: frozenset[str]) -> None:
+        if not graph[node]:
+            paths.append((points, depth, node))
+            return
+        for edge in graph[node]:
+            if edge.to not in seen:
+                walk(edge.to, points + edge.points, depth + 1, seen | {edge.to})
+
+    walk(start, 0, 0, frozenset({start}))
+    return PathFacts(
+        best=max(p for p, _, _ in paths),
+        worst=min(p for p, _, _ in paths),
+        shortest=min(d for _, d, _ in paths),
+        longest=max(d for _, d, _ in paths),
+        endings=frozenset(e for _, _, e in paths),
+    )
+
+
+def run_score(scenario: Scenario, points: int) -> int:
+    """A run's score as a percentage of the best reachable, rounded down and capped at 100."""
+    return min(100, math.floor(100 * points / scenario.best_score + 1e-9))
+
+
+# --- MITI-style practice indicators ---------------------------------------------------
+
+REFLECTIONS = ("SR", "CR")
+MI_ADHERENT = ("AF", "SEEK", "AUTO")
+MI_NON_ADHERENT = ("PERSUADE", "CONFRONT")
+RQ_FAIR, RQ_GOOD = 1.0, 2.0  # MITI 4.2.1 reflection-to-question thresholds
+COMPLEX_FAIR, COMPLEX_GOOD = 40.0, 50.0  # % complex reflections
+
+
+@dataclass(frozen=True)
+class MitiSummary:
+    counts: Mapping[str, int]
+
+    @property
+    def reflections(self) -> int:
+        return sum(self.counts.get(code, 0) for code in REFLECTIONS)
+
+    @property
+    def questions(self) -> int:
+        return self.counts.get("Q", 0)
+
+    @property
+    def reflection_to_question(self) -> float | None:
+        """R:Q as a number (2.0 means 2:1); None when there were no questions."""
+        return self.reflections / self.questions if self.questions else None
+
+    @property
+    def percent_complex(self) -> float | None:
+        return 100 * self.counts.get("CR", 0) / self.reflections if self.reflections else None
+
+    @property
+    def mi_adherent(self) -> int:
+        return sum(self.counts.get(code, 0) for code in MI_ADHERENT)
+
+    @property
+    def mi_non_adherent(self) -> int:
+        return sum(self.counts.get(code, 0) for code in MI_NON_ADHERENT)
+
+    @property
+    def rq_level(self) -> str:
+        if self.questions == 0:
+            return "good" if self.reflections else "below"
+        return _level(self.reflection_to_question, RQ_FAIR, RQ_GOOD)
+
+    @property
+    def complex_level(self) -> str:
+        return _level(self.percent_complex, COMPLEX_FAIR, COMPLEX_GOOD) if self.reflections else "below"
+
+
+def _level(value: float | None, fair: float, good: float) -> str:
+    if value is None:
+        return "below"
+    if value >= good - 1e-9:
+        return "good"
+    return "fair" if value >= fair - 1e-9 else "below"
+
+
+def miti_summary(codes_per_choice: Iterable[Sequence[str]]) -> MitiSummary:
+    """Count each behaviour code once per choice made (a choice is one speaking turn)."""
+    counts: dict[str, int] = {}
+    for codes in codes_per_choice:
+        for code in set(codes):
+            counts[code] = counts.get(code, 0) + 1
+    return MitiSummary(counts)
