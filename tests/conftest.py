@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from itertools import count
+from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.config import PROJECT_ROOT
+from app.course import load_course
 from app.extensions import db
 from app.models import Role, User
 
@@ -17,6 +20,25 @@ from .html import csrf_token
 PASSWORD = "a long enough test password"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # scrypt is slow on purpose: hash once
 _emails = count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_course_loaded_once():
+    """Parse the shipped course once per test run: it is immutable, so every app can share it.
+
+    Tests that build their own content in temporary folders still load it fresh.
+    """
+    real = (PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    course = load_course(*real)
+
+    def load(content_dir, quizzes_dir):
+        if (Path(content_dir), Path(quizzes_dir)) == real:
+            return course
+        return load_course(content_dir, quizzes_dir)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("app.load_course", load)
+        yield
 
 
 @pytest.fixture

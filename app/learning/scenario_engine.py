@@ -110,17 +110,7 @@ def _facts_by_dynamic_programming(graph: Graph, start: str) -> PathFacts:
 
 
 def _facts_by_enumeration(graph: Graph, start: str) -> PathFacts:
-    paths: list[tuple[int, int, str]] = []
-
-    def walk(node: str, points: int, depth: int, seen: frozenset[str]) -> None:
-        if not graph[node]:
-            paths.append((points, depth, node))
-            return
-        for edge in graph[node]:
-            if edge.to not in seen:
-                walk(edge.to, points + edge.points, depth + 1, seen | {edge.to})
-
-    walk(start, 0, 0, frozenset({start}))
+    paths = [(sum(e.points for e in path), len(path), path[-1].to) for path in simple_paths(graph, start)]
     return PathFacts(
         best=max(p for p, _, _ in paths),
         worst=min(p for p, _, _ in paths),
@@ -128,6 +118,55 @@ def _facts_by_enumeration(graph: Graph, start: str) -> PathFacts:
         longest=max(d for _, d, _ in paths),
         endings=frozenset(e for _, _, e in paths),
     )
+
+
+def simple_paths(graph: Graph, start: str) -> list[tuple[Edge, ...]]:
+    """Every path from ``start`` to an ending that visits no node twice, as its choices."""
+    paths: list[tuple[Edge, ...]] = []
+
+    def walk(node: str, taken: tuple[Edge, ...], seen: frozenset[str]) -> None:
+        if not graph[node]:
+            paths.append(taken)
+            return
+        for edge in graph[node]:
+            if edge.to not in seen:
+                walk(edge.to, (*taken, edge), seen | {edge.to})
+
+    walk(start, (), frozenset({start}))
+    return paths
+
+
+def best_path(graph: Graph, start: str) -> tuple[Edge, ...]:
+    """The highest-scoring path, the shortest among equals."""
+    return _extreme_path(graph, start, lambda points, length: (points, -length))
+
+
+def worst_path(graph: Graph, start: str) -> tuple[Edge, ...]:
+    """The lowest-scoring path, the shortest among equals."""
+    return _extreme_path(graph, start, lambda points, length: (-points, -length))
+
+
+def shortest_path(graph: Graph, start: str) -> tuple[Edge, ...]:
+    """The path with fewest decisions, the higher-scoring among equals."""
+    return _extreme_path(graph, start, lambda points, length: (-length, points))
+
+
+def _extreme_path(graph: Graph, start: str, rank) -> tuple[Edge, ...]:
+    """The path that maximises ``rank(points, length)``.
+
+    Ranks are tuples of sums, so on an acyclic graph the best path from a node extends the
+    best path from one of its successors: dynamic programming, instead of listing the tens
+    of thousands of paths a richly merging role-play can have.
+    """
+    if not _acyclic(graph, start):
+        return max(simple_paths(graph, start), key=lambda p: rank(sum(e.points for e in p), len(p)))
+
+    @cache
+    def best_from(node: str) -> tuple[Edge, ...]:
+        options = [(edge, *best_from(edge.to)) for edge in graph[node]]
+        return max(options, key=lambda p: rank(sum(e.points for e in p), len(p)), default=())
+
+    return best_from(start)
 
 
 def run_score(scenario: Scenario, points: int) -> int:

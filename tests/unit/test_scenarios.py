@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 
 from app.course import ContentError, load_course
-from app.learning.scenario_engine import Edge, graph_of, miti_summary, path_facts, run_score, without_way_out
+from app.learning.scenario_engine import (
+    Edge,
+    best_path,
+    graph_of,
+    miti_summary,
+    path_facts,
+    run_score,
+    shortest_path,
+    simple_paths,
+    without_way_out,
+    worst_path,
+)
 
 from .test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
 
@@ -143,6 +154,17 @@ def test_the_best_reachable_score_and_path_lengths_are_computed(tmp_path):
     assert scenario.nodes["deeper"].reply_prompt == "What would you say?"
     assert scenario.nodes["opens"].choice_by_id["stay"].codes == ("SR", "Q")
     assert scenario.coded
+
+
+def test_best_worst_and_shortest_paths_are_found(tmp_path):
+    scenario = load(setup(tmp_path)[0]).scenario_by_id["sample-talk"]
+    graph = graph_of(scenario)
+    assert [e.choice_id for e in best_path(graph, scenario.start)] == ["reflect", "stay", "affirm"]
+    assert [e.choice_id for e in worst_path(graph, scenario.start)] == ["fix", "push"]
+    assert [e.choice_id for e in shortest_path(graph, scenario.start)] in (["fix", "push"], ["fix", "repair"])
+    assert (
+        len(simple_paths(graph, scenario.start)) == 12
+    )  # 6 through opens, 4 through guarded, 2 through shuts
 
 
 def test_run_scores_are_a_rounded_down_share_of_the_best():
