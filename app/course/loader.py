@@ -8,6 +8,7 @@ from .errors import ContentError, ContentProblem, display_path
 from .markdown import build_markdown
 from .model import Course, Module
 from .modules import load_module
+from .program import load_program
 from .quizzes import load_quizzes
 from .scenarios import load_scenarios
 
@@ -36,12 +37,22 @@ def load_course(content_dir: Path, quizzes_dir: Path) -> Course:
     quizzes, quiz_problems = load_quizzes(md, Path(quizzes_dir), by_id)
     scenarios, scenario_problems = load_scenarios(md, Path(content_dir) / "scenarios", by_id)
     problems.extend(quiz_problems + scenario_problems)
+    program = None
+    if not problems:
+        program, program_problems = load_program(
+            Path(content_dir) / "program.yaml",
+            by_id,
+            {q.id: q for q in quizzes},
+            {s.id: s for s in scenarios},
+        )
+        problems.extend(program_problems)
     if problems:
         raise ContentError(problems)
     return Course(
         modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))),
         quizzes=tuple(quizzes),
         scenarios=tuple(sorted(scenarios, key=lambda s: (s.module_id, s.id))),
+        program=program,
     )
 
 

@@ -166,12 +166,39 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ProgramModule:
+    module_id: str
+    quiz_id: str
+    quiz_pass_mark: int
+
+
+@dataclass(frozen=True)
+class ProgramScenario:
+    scenario_id: str
+    pass_score: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """What certification requires; see content/program.yaml."""
+
+    title: str
+    modules: tuple[ProgramModule, ...]
+    scenarios: tuple[ProgramScenario, ...]
+    minimum_minutes: int
+    sign_off: bool
+    validity_days: int
+    renewal_window_days: int
+
+
+@dataclass(frozen=True)
 class Course:
     """Every module, in the order authors set, with the quiz and role-plays that go with each."""
 
     modules: tuple[Module, ...]
     quizzes: tuple[Quiz, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    program: Program | None = None
     module_by_id: Mapping[str, Module] = field(init=False, repr=False, compare=False)
     quiz_by_id: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)
     quiz_for_module: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)

@@ -6,7 +6,15 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.course import load_course
-from app.learning.scenario_engine import best_path, graph_of, miti_summary, path_facts, run_score, worst_path
+from app.learning.scenario_engine import (
+    best_path,
+    graph_of,
+    miti_summary,
+    path_facts,
+    run_score,
+    simple_paths,
+    worst_path,
+)
 
 COURSE = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
 SCENARIOS = [pytest.param(s, id=s.id) for s in COURSE.scenarios]
@@ -46,3 +54,16 @@ def test_motivational_interviewing_choices_are_all_coded_and_the_best_path_model
     summary = miti_summary(choice.codes for choice in choices)
     assert summary.rq_level == "good" and summary.complex_level in ("fair", "good")
     assert summary.mi_non_adherent == 0
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_only_the_best_choice_at_every_turn_reaches_100(scenario):
+    """A detour after a weak choice must not earn its way back to a perfect score."""
+    graph = graph_of(scenario)
+    top = {node: max((edge.points for edge in edges), default=0) for node, edges in graph.items()}
+    for path in simple_paths(graph, scenario.start):
+        if sum(edge.points for edge in path) == scenario.best_score:
+            node = scenario.start
+            for edge in path:
+                assert edge.points == top[node], [e.choice_id for e in path]
+                node = edge.to

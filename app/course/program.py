@@ -1,0 +1,103 @@
+"""Read ``content/program.yaml``: what a trainee must do to be certified ready to be matched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ContentProblem, display_path
+from .located_yaml import YamlProblem, load_located_yaml
+from .model import Module, Program, ProgramModule, ProgramScenario, Quiz, Scenario
+from .schema import Field, boolean, check_mapping, identifier, integer, list_of, text
+
+PROGRAM_FIELDS = {
+    "title": Field(text),
+    "modules": Field(list_of(lambda _: None, min_items=1)),
+    "scenarios": Field(list_of(lambda _: None), required=False),
+    "minimum_minutes": Field(integer(0)),
+    "sign_off": Field(boolean),
+    "validity_days": Field(integer(1)),
+    "renewal": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+}
+MODULE_FIELDS = {"module": Field(identifier), "quiz_pass_mark": Field(integer(1, 100), required=False)}
+SCENARIO_FIELDS = {"scenario": Field(identifier), "pass_score": Field(integer(1, 100), required=False)}
+RENEWAL_FIELDS = {"window_days": Field(integer(0))}
+
+
+def load_program(
+    file: Path, modules: dict[str, Module], quizzes: dict[str, Quiz], scenarios: dict[str, Scenario]
+) -> tuple[Program | None, list[ContentProblem]]:
+    """The program, checked against the course it refers to."""
+    path = display_path(file)
+    problems: list[ContentProblem] = []
+
+    def report(line: int, message: str) -> None:
+        problems.append(ContentProblem(path, line, message))
+
+    if not file.is_file():
+        return default_program(modules, quizzes), []
+    try:
+        data = load_located_yaml(file.read_text(encoding="utf-8"))
+    except YamlProblem as problem:
+        return None, [ContentProblem(path, problem.line, problem.message)]
+    if not check_mapping(data, PROGRAM_FIELDS, "program", report):
+        return None, problems
+    required_modules = []
+    for item in data["modules"]:
+        if not check_mapping(item, MODULE_FIELDS, "a required module", report):
+            continue
+        module_id = item["module"]
+        if module_id not in modules:
+            report(item.line_of("module"), f"module '{module_id}' does not exist")
+            continue
+        quiz = next((q for q in quizzes.values() if q.module_id == module_id), None)
+        if quiz is None:
+            report(item.line_of("module"), f"module '{module_id}' has no quiz to pass")
+            continue
+        pass_mark = max(quiz.pass_mark, item.get("quiz_pass_mark", 0))
+        required_modules.append(ProgramModule(module_id, quiz.id, pass_mark))
+    required_scenarios = []
+    for item in data.get("scenarios") or []:
+        if not check_mapping(item, SCENARIO_FIELDS, "a required scenario", report):
+            continue
+        scenario = scenarios.get(item["scenario"])
+        if scenario is None:
+            report(item.line_of("scenario"), f"scenario '{item['scenario']}' does not exist")
+            continue
+        required_scenarios.append(
+            ProgramScenario(scenario.id, max(scenario.pass_score, item.get("pass_score", 0)))
+        )
+    renewal = data.get("renewal") or {}
+    if renewal:
+        check_mapping(renewal, RENEWAL_FIELDS, "renewal", report)
+    if problems:
+        return None, problems
+    return (
+        Program(
+            title=data["title"].strip(),
+            modules=tuple(required_modules),
+            scenarios=tuple(required_scenarios),
+            minimum_minutes=data["minimum_minutes"],
+            sign_off=data["sign_off"],
+            validity_days=data["validity_days"],
+            renewal_window_days=renewal.get("window_days", 0),
+        ),
+        [],
+    )
+
+
+def default_program(modules: dict[str, Module], quizzes: dict[str, Quiz]) -> Program:
+    """Without a program file: every module read and its quiz passed, then a coordinator signs off."""
+    by_module = {q.module_id: q for q in quizzes.values()}
+    return Program(
+        title="PeerPath peer mentor certificate",
+        modules=tuple(
+            ProgramModule(m.id, by_module[m.id].id, by_module[m.id].pass_mark)
+            for m in sorted(modules.values(), key=lambda m: m.order)
+            if m.id in by_module
+        ),
+        scenarios=(),
+        minimum_minutes=0,
+        sign_off=True,
+        validity_days=365,
+        renewal_window_days=0,
+    )
