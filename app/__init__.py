@@ -40,10 +40,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     from .auth import bp as auth_bp
+    from .coordinate import bp as coordinate_bp
     from .learn import bp as learn_bp
     from .site import bp as site_bp
+    from .verify import bp as verify_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(verify_bp)
+    app.register_blueprint(coordinate_bp)
     return app

@@ -41,9 +41,9 @@ def insert_ignoring_duplicates(model, values: dict, unique: list[str], where=Non
     )
 
 
-def upsert(model, values: dict, unique: list[str], update: list[str]):
-    """An INSERT that updates ``update`` columns when a row with the same ``unique`` columns exists."""
-    statement = _dialect_insert(model).values(**values)
+def upsert(model, values: dict | list[dict], unique: list[str], update: list[str]):
+    """An INSERT (of one row or many) that updates ``update`` columns where ``unique`` columns match."""
+    statement = _dialect_insert(model).values(values)
     return statement.on_conflict_do_update(
         index_elements=unique, set_={column: statement.excluded[column] for column in update}
     )

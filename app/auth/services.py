@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
-from ..models import Role, User, normalise_email
+from ..models import Cohort, Role, User, normalise_email
 
 # Checked when the email is unknown, so a failed login takes as long either way and the
 # response time does not reveal which addresses have accounts.
@@ -48,6 +48,10 @@ def load_user_from_cookie_id(cookie_id: str) -> User | None:
     if user is None or user.session_version != int(version):
         return None
     return user
+
+
+def cohort_for_invite(code: str) -> Cohort | None:
+    return db.session.scalar(select(Cohort).where(Cohort.invite_code == code))
 
 
 def safe_next(target: str | None) -> str | None:

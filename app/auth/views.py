@@ -16,14 +16,19 @@ def register():
     """Create a trainee account and log it in."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.dashboard"))
+    invite = request.args.get("invite", "")[:64]
+    cohort = services.cohort_for_invite(invite) if invite else None
+    if invite and cohort is None:
+        flash("That invite link is not valid any more. You can still register; ask your coordinator for a new link.", "error")
     form = RegisterForm()
     if form.validate_on_submit():
         user = services.create_user(form.email.data, form.name.data, form.password.data)
+        user.cohort_id = cohort.id if cohort else None
         db.session.commit()
         login_user(user)
         flash(f"Welcome to PeerPath, {user.name}. Your training starts below.", "success")
         return redirect(url_for("learn.dashboard"))
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form, cohort=cohort)
 
 
 @bp.route("/login", methods=("GET", "POST"))

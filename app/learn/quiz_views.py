@@ -2,6 +2,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from ..auth.forms import EmptyForm
+from ..certification.services import record_activity
 from ..course import Course, Module
 from ..course.model import Quiz
 from ..extensions import db
@@ -57,6 +58,7 @@ def start_attempt(module_id: str):
             flash(check.reason, "error")
             return redirect(url_for("learn.quiz_home", module_id=module.id))
     attempt = quiz_services.start_attempt(current_user.id, quiz, module)
+    record_activity(current_user)
     db.session.commit()
     return redirect(url_for("learn.take_attempt", module_id=module.id, attempt_id=attempt.id))
 
@@ -96,10 +98,12 @@ def submit_attempt(module_id: str, attempt_id: int):
         return _render_attempt(module, quiz, attempt, answers, {}, unanswered)
     if request.form.get("action") == "save":
         quiz_services.save_draft(attempt.id, answers)
+        record_activity(current_user)
         db.session.commit()
         flash("Your answers are saved. Come back to finish this attempt whenever you like.", "success")
         return redirect(url_for("learn.quiz_home", module_id=module.id))
     quiz_services.submit(attempt, quiz, answers)
+    record_activity(current_user)
     db.session.commit()
     return redirect(result_url)
 

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from ..auth.forms import EmptyForm
+from ..certification.services import record_activity
 from ..course import Course, Module
 from ..course.model import Scenario
 from ..extensions import db
@@ -53,6 +54,7 @@ def scenario_turn(scenario_id: str):
             )
             return _render_player(scenario, module, run, reply_error=message, typed=reply), 422
         scenario_services.keep_reply(run, node.id, reply)
+        record_activity(current_user)
         db.session.commit()
         return redirect(player_url)
 
@@ -65,6 +67,7 @@ def scenario_turn(scenario_id: str):
         db.session.rollback()
         flash("That part of the conversation is already answered; it carries on from here.", "info")
         return redirect(player_url)
+    record_activity(current_user)
     db.session.commit()
     if scenario.nodes[choice.to].ending:
         return redirect(url_for("learn.scenario_run", scenario_id=scenario.id, run_id=run.id))

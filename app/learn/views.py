@@ -1,6 +1,7 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..certification.services import record_activity, standing_of
 from ..course import Course, Module, Section
 from ..extensions import db
 from . import bp, quiz_services, scenario_services, services
@@ -34,6 +35,8 @@ def dashboard():
     read, last_read = services.sections_read(current_user.id)
     return render_template(
         "learn/dashboard.html",
+        course=_course(),
+        standing=standing_of(_course(), current_user.id),
         progress=course_progress(
             _course(),
             read,
@@ -42,6 +45,33 @@ def dashboard():
         ),
         next_up=continue_target(_course(), read, last_read),
     )
+
+
+@bp.app_context_processor
+def _requirement_links():
+    return {"requirement_url": requirement_url}
+
+
+def requirement_url(item) -> str | None:
+    """Where a checklist item is done."""
+    if item.kind == "sections":
+        return url_for("learn.module_overview", module_id=item.target)
+    if item.kind == "quiz":
+        return url_for("learn.quiz_home", module_id=item.target)
+    if item.kind == "scenario":
+        return url_for("learn.scenario", scenario_id=item.target)
+    return None
+
+
+@bp.get("/certificate")
+@login_required
+def certificate():
+    """Show the trainee's certificate, ready to print."""
+    standing = standing_of(_course(), current_user.id)
+    if not standing.valid:
+        flash("You will have a certificate once your coordinator signs you off.", "info")
+        return redirect(url_for("learn.dashboard"))
+    return render_template("learn/certificate.html", standing=standing, program=_course().program)
 
 
 @bp.get("/modules/<module_id>")
@@ -67,6 +97,7 @@ def section(module_id: str, section_id: str):
     module = _module_or_404(module_id)
     section = _section_or_404(module, section_id)
     services.record_section_read(current_user.id, module, section)
+    record_activity(current_user)
     db.session.commit()
     return _render_section(module, section)
 
@@ -83,6 +114,7 @@ def save_reflection(module_id: str, section_id: str, prompt_id: str):
     if not form.validate_on_submit():
         return _render_section(module, section, invalid={prompt_id: form}), 422
     services.save_reflection(current_user.id, module.id, prompt_id, form.text.data.strip())
+    record_activity(current_user)
     db.session.commit()
     flash("Your reflection is saved. Only you can see it.", "success")
     return redirect(

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,12 @@ class User(UserMixin, Base):
     # Part of the login cookie's id: bumping it signs every other session out.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    # Time on task: gaps between learning actions, each capped, summed as they happen.
+    seconds_on_task: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Set by every learning action; the stored standing is recomputed before lists read it.
+    standing_stale: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -1,0 +1,56 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..certification.status import Status
+
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "in_training": "In training",
+    "awaiting_review": "Awaiting review",
+    "certified": "Certified",
+    "renewal_due": "Renewal due",
+    "expired": "Expired",
+    "revoked": "Revoked",
+}
+SORTS = {
+    "name": "Name",
+    "email": "Email",
+    "status": "Status",
+    "progress": "Progress",
+    "activity": "Last activity",
+    "quiz": "Quiz average",
+    "scenario": "Role-play average",
+}
+
+
+class MentorFilterForm(FlaskForm):
+    """The list's filters, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
+    status = SelectField("Status", choices=[("", "Any status"), *((s.value, STATUS_LABELS[s.value]) for s in Status)],
+                         validators=[Optional()])
+    cohort = SelectField("Cohort", choices=[("", "Any cohort")], validators=[Optional()])
+    stalled = BooleanField("Stalled: no activity for 14 days")
+    sort = SelectField("Sort by", choices=list(SORTS.items()), default="name", validators=[Optional()])
+    order = SelectField("Order", choices=[("asc", "Ascending"), ("desc", "Descending")], default="asc", validators=[Optional()])
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+
+
+class SignOffForm(FlaskForm):
+    reason = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField("Reason for revoking", validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)])
+
+
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField("Reason for reinstating", validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)])
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)])

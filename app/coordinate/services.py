@@ -1,0 +1,132 @@
+"""Queries behind the coordinator pages: a constant number of SQL statements per page,
+however many trainees there are."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from ..extensions import db
+from ..models import Cohort, Role, Standing, User
+
+PAGE_SIZE = 50
+STALLED_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class MentorFilter:
+    q: str = ""
+    status: str = ""
+    cohort_id: int | None = None
+    stalled: bool = False
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+
+
+def effective_status(now: datetime):
+    """The stored status moved on by time: a certificate's renewal window and expiry come by themselves."""
+    return case(
+        (Standing.status.is_(None), literal("not_started")),
+        (and_(Standing.status.in_(["certified", "renewal_due"]), Standing.expires_at <= now), literal("expired")),
+        (and_(Standing.status == "certified", Standing.renewal_opens_at <= now), literal("renewal_due")),
+        else_=Standing.status,
+    )
+
+
+def _base(filters: MentorFilter, now: datetime):
+    status = effective_status(now).label("status")
+    query = (
+        select(User.id, User.name, User.email, User.last_activity_at, Cohort.name.label("cohort"), status,
+               func.coalesce(Standing.progress, 0).label("progress"), Standing.quizzes_passed, Standing.quiz_best_mean,
+               Standing.scenarios_passed, Standing.scenario_best_mean, Standing.certified_at, Standing.expires_at)
+        .select_from(User)
+        .outerjoin(Standing, Standing.user_id == User.id)
+        .outerjoin(Cohort, Cohort.id == User.cohort_id)
+        .where(User.role == Role.TRAINEE.value)
+    )
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if filters.status:
+        query = query.where(effective_status(now) == filters.status)
+    if filters.cohort_id:
+        query = query.where(User.cohort_id == filters.cohort_id)
+    if filters.stalled:
+        # Stalled: started but not finished, and nothing done for two weeks.
+        query = query.where(
+            User.last_activity_at < now - STALLED_AFTER,
+            effective_status(now).in_(["in_training", "not_started"]),
+        )
+    return query
+
+
+SORT_COLUMNS = {
+    "name": lambda: func.lower(User.name),
+    "email": lambda: User.email,
+    "status": lambda: Standing.status,
+    "progress": lambda: func.coalesce(Standing.progress, 0),
+    "activity": lambda: User.last_activity_at,
+    "quiz": lambda: Standing.quiz_best_mean,
+    "scenario": lambda: Standing.scenario_best_mean,
+}
+
+
+def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
+    """One page of trainees and the total that match: two statements."""
+    base = _base(filters, now)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    column = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])()
+    ordering = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
+    rows = db.session.execute(
+        base.order_by(ordering, User.id).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
+    ).all()
+    return rows, total
+
+
+def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
+    """Every matching trainee, streamed in order, for the CSV export."""
+    column = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])()
+    ordering = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
+    result = db.session.execute(
+        _base(filters, now).order_by(ordering, User.id).execution_options(yield_per=1000)
+    )
+    yield from result
+
+
+def cohorts() -> list[Cohort]:
+    return list(db.session.scalars(select(Cohort).order_by(Cohort.name)))
+
+
+def cohort_funnels(now: datetime) -> dict[int, dict[str, int]]:
+    """Per cohort: how many registered, are in training, await review, are certified (one statement)."""
+    status = effective_status(now)
+    rows = db.session.execute(
+        select(User.cohort_id, status.label("status"), func.count())
+        .select_from(User)
+        .outerjoin(Standing, Standing.user_id == User.id)
+        .where(User.role == Role.TRAINEE.value, User.cohort_id.is_not(None))
+        .group_by(User.cohort_id, status)
+    ).all()
+    funnels: dict[int, dict[str, int]] = {}
+    for cohort_id, state, count in rows:
+        funnel = funnels.setdefault(cohort_id, {"registered": 0, "in_training": 0, "awaiting_review": 0, "certified": 0})
+        funnel["registered"] += count
+        if state in ("in_training", "not_started"):
+            funnel["in_training"] += count if state == "in_training" else 0
+        elif state == "awaiting_review":
+            funnel["awaiting_review"] += count
+        elif state in ("certified", "renewal_due"):
+            funnel["certified"] += count
+    return funnels
+
+
+def create_cohort(name: str) -> Cohort:
+    cohort = Cohort(name=name.strip(), invite_code=secrets.token_urlsafe(16))
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort

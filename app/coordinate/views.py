@@ -1,0 +1,214 @@
+import csv
+import io
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..certification import services as certification
+from ..certification.status import Status
+from ..course import Course
+from ..extensions import db
+from ..learn import quiz_services, scenario_services
+from ..learn.progress import QuizSummary, ScenarioSummary, course_progress
+from ..learning.grading import grade
+from ..models import Cohort, Role, User, utcnow
+from . import bp, services
+from .forms import STATUS_LABELS, CohortForm, MentorFilterForm, ReinstateForm, RevokeForm, SignOffForm
+
+
+def _course() -> Course:
+    return current_app.extensions["course"]
+
+
+def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
+    form = MentorFilterForm(request.args)
+    cohorts = services.cohorts()
+    form.cohort.choices = [("", "Any cohort"), *((str(c.id), c.name) for c in cohorts)]
+    if not form.validate():
+        for field in form:
+            if field.errors:
+                field.data = field.default  # ignore a bad parameter, say so on the page
+    cohort = int(form.cohort.data) if form.cohort.data and form.cohort.data.isdigit() else None
+    return form, services.MentorFilter(
+        q=(form.q.data or "").strip(),
+        status=form.status.data or "",
+        cohort_id=cohort,
+        stalled=bool(form.stalled.data),
+        sort=form.sort.data or "name",
+        descending=form.order.data == "desc",
+        page=form.page.data or 1,
+    )
+
+
+@bp.get("/")
+def mentors():
+    """List trainees with their status and progress: filter, search, sort, page."""
+    certification.refresh_stale(_course())
+    db.session.commit()
+    form, filters = _filters()
+    rows, total = services.mentor_page(filters, utcnow())
+    pages = max(1, -(-total // services.PAGE_SIZE))
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("coordinate/mentors.html", form=form, rows=rows, total=total, page=filters.page,
+                           pages=pages, args=args, labels=STATUS_LABELS)
+
+
+@bp.get("/mentors.csv")
+def mentors_csv():
+    """Export the filtered list as CSV, streamed row by row."""
+    certification.refresh_stale(_course())
+    db.session.commit()
+    _, filters = _filters()
+    now = utcnow()
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["id", "name", "email", "cohort", "status", "progress_percent", "quizzes_passed",
+                         "quiz_average", "roleplays_passed", "roleplay_average", "last_activity", "certified_at", "expires_at"])
+        for row in services.mentor_rows(filters, now):
+            writer.writerow([spreadsheet_safe(v) for v in (
+                row.id, row.name, row.email, row.cohort or "", row.status, row.progress, row.quizzes_passed or 0,
+                _blank(row.quiz_best_mean), row.scenarios_passed or 0, _blank(row.scenario_best_mean),
+                _iso(row.last_activity_at), _iso(row.certified_at), _iso(row.expires_at))])
+            if buffer.tell() > 16384:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=peerpath-mentors-{now:%Y-%m-%d}.csv"
+    return response
+
+
+def spreadsheet_safe(value) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(value) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def _trainee_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.TRAINEE.value:
+        abort(404)
+    return user
+
+
+@bp.get("/mentors/<int:user_id>")
+def mentor(user_id: int):
+    """Show one trainee's record: progress, quiz answers, role-play transcripts, certification history."""
+    mentor = _trainee_or_404(user_id)
+    course = _course()
+    records = certification.load_records([mentor.id])[mentor.id]
+    standing = certification.standing(course.program, course, records, utcnow())
+    certification.refresh(course, [mentor.id])
+    db.session.commit()
+    quiz_summaries = {}
+    for result in records.quiz_results:
+        old = quiz_summaries.get(result.quiz_id, QuizSummary())
+        quiz_summaries[result.quiz_id] = QuizSummary(old.attempts + 1, max(old.best_score or 0, result.score), old.passed or result.passed)
+    scenario_summaries = {}
+    for result in records.scenario_results:
+        scenario = course.scenario_by_id.get(result.scenario_id)
+        old = scenario_summaries.get(result.scenario_id, ScenarioSummary())
+        passed = scenario is not None and result.score >= scenario.pass_score
+        scenario_summaries[result.scenario_id] = ScenarioSummary(old.finished_runs + 1, max(old.best_score or 0, result.score), old.passed or passed)
+    progress = course_progress(course, set(records.sections_read), quiz_summaries, scenario_summaries)
+    attempts = []
+    for quiz in course.quizzes:
+        for attempt in quiz_services.attempts_for(mentor.id, quiz):
+            if attempt.submitted:
+                attempts.append((quiz, attempt, grade(quiz, quiz_services.drawn_questions(attempt), quiz_services.saved_answers(attempt))))
+    runs = []
+    for scenario in course.scenarios:
+        for run in scenario_services.runs_for(mentor.id, scenario):
+            steps = [(step, scenario.nodes.get(step.node_id), scenario.nodes[step.node_id].choice_by_id.get(step.choice_id) if step.node_id in scenario.nodes else None) for step in run.steps]
+            runs.append((scenario, run, steps))
+    events = certification.events_of(mentor.id)
+    actors = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
+    cohort = db.session.get(Cohort, mentor.cohort_id) if mentor.cohort_id else None
+    return render_template(
+        "coordinate/mentor.html", mentor=mentor, standing=standing, progress=progress, attempts=attempts, runs=runs,
+        events=events, actors=actors, labels=STATUS_LABELS, course=course, cohort=cohort,
+        sign_off_form=SignOffForm(), revoke_form=RevokeForm(), reinstate_form=ReinstateForm(),
+    )
+
+
+@bp.post("/mentors/<int:user_id>/sign-off")
+def sign_off(user_id: int):
+    """Sign a trainee off as ready to be matched (only once everything else is done)."""
+    mentor = _trainee_or_404(user_id)
+    form = SignOffForm()
+    standing = certification.standing_of(_course(), mentor.id)
+    if standing.status != Status.AWAITING_REVIEW:
+        flash(f"{mentor.name} cannot be signed off now: their status is “{STATUS_LABELS[standing.status]}”.", "error")
+    elif form.validate_on_submit():
+        certification.record_decision(mentor.id, current_user.id, "sign_off", _course(), form.reason.data or None)
+        db.session.commit()
+        flash(f"{mentor.name} is signed off and certified as ready to be matched.", "success")
+    return redirect(url_for("coordinate.mentor", user_id=mentor.id))
+
+
+@bp.post("/mentors/<int:user_id>/revoke")
+def revoke(user_id: int):
+    """Revoke a trainee's certification (or block it), with a reason for the log."""
+    mentor = _trainee_or_404(user_id)
+    form = RevokeForm()
+    standing = certification.standing_of(_course(), mentor.id)
+    if standing.status == Status.REVOKED:
+        flash(f"{mentor.name} is already revoked.", "info")
+    elif form.validate_on_submit():
+        certification.record_decision(mentor.id, current_user.id, "revoke", _course(), form.reason.data.strip())
+        db.session.commit()
+        flash(f"{mentor.name}'s certification is revoked.", "success")
+    else:
+        flash(" ".join(form.reason.errors) or "The form could not be accepted.", "error")
+    return redirect(url_for("coordinate.mentor", user_id=mentor.id))
+
+
+@bp.post("/mentors/<int:user_id>/reinstate")
+def reinstate(user_id: int):
+    """Lift a revocation, with a reason for the log."""
+    mentor = _trainee_or_404(user_id)
+    form = ReinstateForm()
+    standing = certification.standing_of(_course(), mentor.id)
+    if standing.status != Status.REVOKED:
+        flash(f"{mentor.name} is not revoked.", "info")
+    elif form.validate_on_submit():
+        certification.record_decision(mentor.id, current_user.id, "reinstate", _course(), form.reason.data.strip())
+        db.session.commit()
+        flash(f"{mentor.name} is reinstated.", "success")
+    else:
+        flash(" ".join(form.reason.errors) or "The form could not be accepted.", "error")
+    return redirect(url_for("coordinate.mentor", user_id=mentor.id))
+
+
+@bp.route("/cohorts", methods=("GET", "POST"))
+def cohorts():
+    """List cohorts with their invite links and funnels; create a cohort."""
+    form = CohortForm()
+    if form.validate_on_submit():
+        try:
+            cohort = services.create_cohort(form.name.data)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.name.errors.append("A cohort with this name exists already.")
+        else:
+            flash(f"Cohort “{cohort.name}” created. Share its invite link with the trainees who should join it.", "success")
+            return redirect(url_for("coordinate.cohorts"))
+    certification.refresh_stale(_course())
+    db.session.commit()
+    return render_template("coordinate/cohorts.html", form=form, cohorts=services.cohorts(),
+                           funnels=services.cohort_funnels(utcnow()))

@@ -1,0 +1,32 @@
+from flask import abort, current_app, render_template
+from sqlalchemy import select
+
+from ..certification.services import standing_of
+from ..extensions import db
+from ..models import CertificationEvent, User
+from . import bp
+
+
+@bp.get("/<certificate_id>")
+def certificate(certificate_id: str):
+    """Say whether a certificate is valid, expired or revoked: name, date and program only."""
+    event = db.session.scalar(
+        select(CertificationEvent).where(CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off")
+    )
+    if event is None:
+        abort(404)
+    course = current_app.extensions["course"]
+    mentor = db.session.get(User, event.user_id)
+    standing = standing_of(course, mentor.id)
+    if standing.certificate_id != certificate_id:
+        state = "replaced"  # a newer certificate was issued after this one expired
+    elif standing.status == "revoked":
+        state = "revoked"
+    elif standing.valid:
+        state = "valid"
+    else:
+        state = "expired"
+    return render_template(
+        "verify/certificate.html", name=mentor.name, issued=event.at, standing=standing, state=state,
+        program=course.program,
+    )
