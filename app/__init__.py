@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     cli.init_app(app)
 
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .coordinate import bp as coordinate_bp
     from .learn import bp as learn_bp
@@ -50,4 +51,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(coordinate_bp)
+    app.register_blueprint(api_bp)
     return app

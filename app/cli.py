@@ -10,13 +10,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .api.tokens import create_token, revoke_token
 from .auth.forms import MIN_PASSWORD
 from .auth.services import create_user
 from .authoring.scenario_graph import scenario_svg
+from .certification.services import refresh, refresh_stale
 from .extensions import db
 from .learning.item_stats import GradedAttempt, item_stats
 from .learning.scenario_engine import graph_of, path_facts
-from .models import QuizAttempt, Role, User, normalise_email
+from .models import ApiToken, QuizAttempt, Role, User, normalise_email
 
 DEMO_ACCOUNTS = (
     ("trainee@example.org", "Tess Trainee", Role.TRAINEE, "demo-trainee-pass"),
@@ -30,6 +32,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(quiz_stats_command)
     app.cli.add_command(scenario_group)
+    app.cli.add_command(api_token_group)
+    app.cli.add_command(certification_group)
 
 
 @click.command("create-user")
@@ -123,3 +127,63 @@ def scenario_graph_command(scenario_id: str, output: str | None) -> None:
         f"Wrote {target}: {len(scenario.nodes)} nodes, {len(facts.endings)} endings, "
         f"{facts.shortest}-{facts.longest} decisions, points {facts.worst}-{facts.best}."
     )
+
+
+@click.group("api-token")
+def api_token_group() -> None:
+    """Tokens for the matching API."""
+
+
+@api_token_group.command("create")
+@click.argument("name")
+@with_appcontext
+def api_token_create(name: str) -> None:
+    """Create a token; it is printed once, as the last line, and only its hash is kept."""
+    token, secret = create_token(name)
+    db.session.commit()
+    click.echo(f"Created API token {token.id} ({token.name}). Store it now: it cannot be shown again.")
+    click.echo(secret)
+
+
+@api_token_group.command("list")
+@with_appcontext
+def api_token_list() -> None:
+    """List tokens: id, name, created, last used, revoked."""
+    for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d}" if token.last_used_at else "never"
+        click.echo(
+            f"{token.id:>4}  {token.name:<30} created {token.created_at:%Y-%m-%d}  last used {used:<10}  {state}"
+        )
+
+
+@api_token_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def api_token_revoke(token_id: int) -> None:
+    """Revoke a token by its id; requests with it are refused from now on."""
+    if not revoke_token(token_id):
+        raise click.ClickException(f"no active token with id {token_id}")
+    db.session.commit()
+    click.echo(f"Revoked API token {token_id}.")
+
+
+@click.group("certification")
+def certification_group() -> None:
+    """Certification standings."""
+
+
+@certification_group.command("refresh")
+@click.option("--all", "everyone", is_flag=True, help="Recompute every trainee, not only those marked stale.")
+@with_appcontext
+def certification_refresh(everyone: bool) -> None:
+    """Recompute stored standings, e.g. after a deploy that changes a module version or the program."""
+    course = current_app.extensions["course"]
+    if everyone:
+        count = refresh(
+            course, list(db.session.scalars(select(User.id).where(User.role == Role.TRAINEE.value)))
+        )
+    else:
+        count = refresh_stale(course)
+    db.session.commit()
+    click.echo(f"Refreshed {count} standings.")

@@ -35,7 +35,7 @@ def insert_ignoring_duplicates(model, values: dict, unique: list[str], where=Non
     ``where`` names the condition of a partial unique index.
     """
     return (
-        _dialect_insert(model)
+        dialect_insert(model)
         .values(**values)
         .on_conflict_do_nothing(index_elements=unique, index_where=where)
     )
@@ -43,13 +43,14 @@ def insert_ignoring_duplicates(model, values: dict, unique: list[str], where=Non
 
 def upsert(model, values: dict | list[dict], unique: list[str], update: list[str]):
     """An INSERT (of one row or many) that updates ``update`` columns where ``unique`` columns match."""
-    statement = _dialect_insert(model).values(values)
+    statement = dialect_insert(model).values(values)
     return statement.on_conflict_do_update(
         index_elements=unique, set_={column: statement.excluded[column] for column in update}
     )
 
 
-def _dialect_insert(model):
+def dialect_insert(model):
+    """The INSERT construct of the database in use, which knows ON CONFLICT."""
     if db.engine.dialect.name == "postgresql":
         return postgresql_insert(model)
     return sqlite_insert(model)

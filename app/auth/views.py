@@ -19,7 +19,10 @@ def register():
     invite = request.args.get("invite", "")[:64]
     cohort = services.cohort_for_invite(invite) if invite else None
     if invite and cohort is None:
-        flash("That invite link is not valid any more. You can still register; ask your coordinator for a new link.", "error")
+        flash(
+            "That invite link is not valid any more. You can still register; ask your coordinator for a new link.",
+            "error",
+        )
     form = RegisterForm()
     if form.validate_on_submit():
         user = services.create_user(form.email.data, form.name.data, form.password.data)

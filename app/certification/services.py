@@ -9,10 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from ..course.model import Course
-from ..database import upsert
+from ..database import dialect_insert
 from ..extensions import db
 from ..models import CertificationEvent, QuizAttempt, ScenarioRun, SectionView, User, utcnow
 from ..models import Standing as StoredStanding
@@ -49,18 +49,27 @@ def load_records(user_ids: Iterable[int]) -> dict[int, Records]:
 def _load_batch(ids: list[int]) -> dict[int, Records]:
     sections: dict[int, dict] = defaultdict(dict)
     for row in db.session.execute(
-        select(SectionView.user_id, SectionView.module_id, SectionView.section_id, SectionView.viewed_at)
-        .where(SectionView.user_id.in_(ids))
+        select(
+            SectionView.user_id, SectionView.module_id, SectionView.section_id, SectionView.viewed_at
+        ).where(SectionView.user_id.in_(ids))
     ):
         sections[row.user_id][(row.module_id, row.section_id)] = row.viewed_at
     quizzes: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
-        select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.module_version, QuizAttempt.score,
-               QuizAttempt.passed, QuizAttempt.submitted_at)
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_id,
+            QuizAttempt.module_version,
+            QuizAttempt.score,
+            QuizAttempt.passed,
+            QuizAttempt.submitted_at,
+        )
         .where(QuizAttempt.user_id.in_(ids), QuizAttempt.submitted_at.is_not(None))
         .order_by(QuizAttempt.submitted_at)
     ):
-        quizzes[row.user_id].append(QuizResult(row.quiz_id, row.module_version, row.score, bool(row.passed), row.submitted_at))
+        quizzes[row.user_id].append(
+            QuizResult(row.quiz_id, row.module_version, row.score, bool(row.passed), row.submitted_at)
+        )
     scenarios: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
         select(ScenarioRun.user_id, ScenarioRun.scenario_id, ScenarioRun.score, ScenarioRun.finished_at)
@@ -70,11 +79,17 @@ def _load_batch(ids: list[int]) -> dict[int, Records]:
         scenarios[row.user_id].append(ScenarioResult(row.scenario_id, row.score, row.finished_at))
     events: dict[int, list] = defaultdict(list)
     for event in db.session.scalars(
-        select(CertificationEvent).where(CertificationEvent.user_id.in_(ids))
+        select(CertificationEvent)
+        .where(CertificationEvent.user_id.in_(ids))
         .order_by(CertificationEvent.at, CertificationEvent.id)
     ):
-        events[event.user_id].append(Event(event.kind, event.at, event.module_versions or {}, event.certificate_id))
-    seconds = {row.id: row.seconds_on_task for row in db.session.execute(select(User.id, User.seconds_on_task).where(User.id.in_(ids)))}
+        events[event.user_id].append(
+            Event(event.kind, event.at, event.module_versions or {}, event.certificate_id)
+        )
+    seconds = {
+        row.id: row.seconds_on_task
+        for row in db.session.execute(select(User.id, User.seconds_on_task).where(User.id.in_(ids)))
+    }
     return {
         user_id: Records(
             sections_read=sections[user_id],
@@ -103,7 +118,10 @@ def refresh(course: Course, user_ids: list[int], now: datetime | None = None) ->
     for start in range(0, len(user_ids), BATCH):
         batch = user_ids[start : start + BATCH]
         records = load_records(batch)
-        _store(course, {uid: (standing(course.program, course, records[uid], now), records[uid]) for uid in batch})
+        _store(
+            course,
+            {uid: (standing(course.program, course, records[uid], now), records[uid]) for uid in batch},
+        )
     return len(user_ids)
 
 
@@ -111,16 +129,35 @@ def _store(course: Course, results: dict[int, tuple[Standing, Records]]) -> None
     if not results:
         return
     rows = [_row(course, user_id, result, records) for user_id, (result, records) in results.items()]
-    db.session.execute(upsert(StoredStanding, rows, unique=["user_id"], update=[k for k in rows[0] if k != "user_id"]))
+    statement = dialect_insert(StoredStanding).values(rows)
+    # Keep the time of the last real change of status, not of every refresh.
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={
+            **{k: statement.excluded[k] for k in rows[0] if k not in ("user_id", "status_changed_at")},
+            "status_changed_at": case(
+                (StoredStanding.status != statement.excluded.status, statement.excluded.status_changed_at),
+                else_=StoredStanding.status_changed_at,
+            ),
+        },
+    )
+    db.session.execute(statement)
     db.session.execute(
-        update(User).where(User.id.in_(list(results))).values(standing_stale=False).execution_options(synchronize_session=False)
+        update(User)
+        .where(User.id.in_(list(results)))
+        .values(standing_stale=False)
+        .execution_options(synchronize_session=False)
     )
 
 
 def _row(course: Course, user_id: int, result: Standing, records: Records) -> dict:
     # The stored status ignores the passage of time (queries apply the dates), so a
     # certificate stored as certified reads as renewal_due or expired when its day comes.
-    stored = Status.CERTIFIED if result.status in (Status.RENEWAL_DUE, Status.EXPIRED) and not result.renewal_modules else result.status
+    stored = (
+        Status.CERTIFIED
+        if result.status in (Status.RENEWAL_DUE, Status.EXPIRED) and not result.renewal_modules
+        else result.status
+    )
     quiz_bests = _bests((r.quiz_id, r.score) for r in records.quiz_results)
     scenario_bests = _bests((r.scenario_id, r.score) for r in records.scenario_results)
     return dict(
@@ -135,6 +172,7 @@ def _row(course: Course, user_id: int, result: Standing, records: Records) -> di
         expires_at=result.expires_at,
         renewal_opens_at=result.renewal_opens_at,
         refreshed_at=utcnow(),
+        status_changed_at=utcnow(),
     )
 
 
@@ -150,22 +188,33 @@ def _mean(values: Iterable[int]) -> int | None:
     return math.floor(sum(values) / len(values)) if values else None
 
 
-def record_decision(user_id: int, actor_id: int, kind: str, course: Course, reason: str | None = None) -> CertificationEvent:
+def record_decision(
+    user_id: int, actor_id: int, kind: str, course: Course, reason: str | None = None
+) -> CertificationEvent:
     """Append a sign-off, revocation or reinstatement to the log."""
     event = CertificationEvent(user_id=user_id, actor_id=actor_id, kind=kind, reason=reason, at=utcnow())
     if kind == "sign_off":
         event.module_versions = {m.id: m.version for m in course.modules}
         event.certificate_id = secrets.token_urlsafe(16)
     db.session.add(event)
-    db.session.execute(update(User).where(User.id == user_id).values(standing_stale=True).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(standing_stale=True)
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
     return event
 
 
 def events_of(user_id: int) -> list[CertificationEvent]:
-    return list(db.session.scalars(
-        select(CertificationEvent).where(CertificationEvent.user_id == user_id).order_by(CertificationEvent.at, CertificationEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(CertificationEvent)
+            .where(CertificationEvent.user_id == user_id)
+            .order_by(CertificationEvent.at, CertificationEvent.id)
+        )
+    )
 
 
 def count_stale() -> int:

@@ -31,12 +31,20 @@ class MentorFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
-    status = SelectField("Status", choices=[("", "Any status"), *((s.value, STATUS_LABELS[s.value]) for s in Status)],
-                         validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[("", "Any status"), *((s.value, STATUS_LABELS[s.value]) for s in Status)],
+        validators=[Optional()],
+    )
     cohort = SelectField("Cohort", choices=[("", "Any cohort")], validators=[Optional()])
     stalled = BooleanField("Stalled: no activity for 14 days")
     sort = SelectField("Sort by", choices=list(SORTS.items()), default="name", validators=[Optional()])
-    order = SelectField("Order", choices=[("asc", "Ascending"), ("desc", "Descending")], default="asc", validators=[Optional()])
+    order = SelectField(
+        "Order",
+        choices=[("asc", "Ascending"), ("desc", "Descending")],
+        default="asc",
+        validators=[Optional()],
+    )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
 
 
@@ -45,11 +53,17 @@ class SignOffForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField("Reason for revoking", validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)])
+    reason = TextAreaField(
+        "Reason for revoking",
+        validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)],
+    )
 
 
 class ReinstateForm(FlaskForm):
-    reason = TextAreaField("Reason for reinstating", validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)])
+    reason = TextAreaField(
+        "Reason for reinstating",
+        validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)],
+    )
 
 
 class CohortForm(FlaskForm):

@@ -32,18 +32,34 @@ def effective_status(now: datetime):
     """The stored status moved on by time: a certificate's renewal window and expiry come by themselves."""
     return case(
         (Standing.status.is_(None), literal("not_started")),
-        (and_(Standing.status.in_(["certified", "renewal_due"]), Standing.expires_at <= now), literal("expired")),
+        (
+            and_(Standing.status.in_(["certified", "renewal_due"]), Standing.expires_at <= now),
+            literal("expired"),
+        ),
         (and_(Standing.status == "certified", Standing.renewal_opens_at <= now), literal("renewal_due")),
         else_=Standing.status,
     )
 
 
-def _base(filters: MentorFilter, now: datetime):
+def trainee_query(filters: MentorFilter, now: datetime):
+    """Trainees with their stored standing and cohort, filtered; shared by the list, the CSV and the API."""
     status = effective_status(now).label("status")
     query = (
-        select(User.id, User.name, User.email, User.last_activity_at, Cohort.name.label("cohort"), status,
-               func.coalesce(Standing.progress, 0).label("progress"), Standing.quizzes_passed, Standing.quiz_best_mean,
-               Standing.scenarios_passed, Standing.scenario_best_mean, Standing.certified_at, Standing.expires_at)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.last_activity_at,
+            Cohort.name.label("cohort"),
+            status,
+            func.coalesce(Standing.progress, 0).label("progress"),
+            Standing.quizzes_passed,
+            Standing.quiz_best_mean,
+            Standing.scenarios_passed,
+            Standing.scenario_best_mean,
+            Standing.certified_at,
+            Standing.expires_at,
+        )
         .select_from(User)
         .outerjoin(Standing, Standing.user_id == User.id)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
@@ -78,7 +94,7 @@ SORT_COLUMNS = {
 
 def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
     """One page of trainees and the total that match: two statements."""
-    base = _base(filters, now)
+    base = trainee_query(filters, now)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     column = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])()
     ordering = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
@@ -93,7 +109,7 @@ def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
     column = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])()
     ordering = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
     result = db.session.execute(
-        _base(filters, now).order_by(ordering, User.id).execution_options(yield_per=1000)
+        trainee_query(filters, now).order_by(ordering, User.id).execution_options(yield_per=1000)
     )
     yield from result
 
@@ -114,7 +130,9 @@ def cohort_funnels(now: datetime) -> dict[int, dict[str, int]]:
     ).all()
     funnels: dict[int, dict[str, int]] = {}
     for cohort_id, state, count in rows:
-        funnel = funnels.setdefault(cohort_id, {"registered": 0, "in_training": 0, "awaiting_review": 0, "certified": 0})
+        funnel = funnels.setdefault(
+            cohort_id, {"registered": 0, "in_training": 0, "awaiting_review": 0, "certified": 0}
+        )
         funnel["registered"] += count
         if state in ("in_training", "not_started"):
             funnel["in_training"] += count if state == "in_training" else 0

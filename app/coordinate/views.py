@@ -1,7 +1,17 @@
 import csv
 import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -51,8 +61,16 @@ def mentors():
     rows, total = services.mentor_page(filters, utcnow())
     pages = max(1, -(-total // services.PAGE_SIZE))
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("coordinate/mentors.html", form=form, rows=rows, total=total, page=filters.page,
-                           pages=pages, args=args, labels=STATUS_LABELS)
+    return render_template(
+        "coordinate/mentors.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=filters.page,
+        pages=pages,
+        args=args,
+        labels=STATUS_LABELS,
+    )
 
 
 @bp.get("/mentors.csv")
@@ -66,13 +84,44 @@ def mentors_csv():
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["id", "name", "email", "cohort", "status", "progress_percent", "quizzes_passed",
-                         "quiz_average", "roleplays_passed", "roleplay_average", "last_activity", "certified_at", "expires_at"])
+        writer.writerow(
+            [
+                "id",
+                "name",
+                "email",
+                "cohort",
+                "status",
+                "progress_percent",
+                "quizzes_passed",
+                "quiz_average",
+                "roleplays_passed",
+                "roleplay_average",
+                "last_activity",
+                "certified_at",
+                "expires_at",
+            ]
+        )
         for row in services.mentor_rows(filters, now):
-            writer.writerow([spreadsheet_safe(v) for v in (
-                row.id, row.name, row.email, row.cohort or "", row.status, row.progress, row.quizzes_passed or 0,
-                _blank(row.quiz_best_mean), row.scenarios_passed or 0, _blank(row.scenario_best_mean),
-                _iso(row.last_activity_at), _iso(row.certified_at), _iso(row.expires_at))])
+            writer.writerow(
+                [
+                    spreadsheet_safe(v)
+                    for v in (
+                        row.id,
+                        row.name,
+                        row.email,
+                        row.cohort or "",
+                        row.status,
+                        row.progress,
+                        row.quizzes_passed or 0,
+                        _blank(row.quiz_best_mean),
+                        row.scenarios_passed or 0,
+                        _blank(row.scenario_best_mean),
+                        _iso(row.last_activity_at),
+                        _iso(row.certified_at),
+                        _iso(row.expires_at),
+                    )
+                ]
+            )
             if buffer.tell() > 16384:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -117,31 +166,68 @@ def mentor(user_id: int):
     quiz_summaries = {}
     for result in records.quiz_results:
         old = quiz_summaries.get(result.quiz_id, QuizSummary())
-        quiz_summaries[result.quiz_id] = QuizSummary(old.attempts + 1, max(old.best_score or 0, result.score), old.passed or result.passed)
+        quiz_summaries[result.quiz_id] = QuizSummary(
+            old.attempts + 1, max(old.best_score or 0, result.score), old.passed or result.passed
+        )
     scenario_summaries = {}
     for result in records.scenario_results:
         scenario = course.scenario_by_id.get(result.scenario_id)
         old = scenario_summaries.get(result.scenario_id, ScenarioSummary())
         passed = scenario is not None and result.score >= scenario.pass_score
-        scenario_summaries[result.scenario_id] = ScenarioSummary(old.finished_runs + 1, max(old.best_score or 0, result.score), old.passed or passed)
+        scenario_summaries[result.scenario_id] = ScenarioSummary(
+            old.finished_runs + 1, max(old.best_score or 0, result.score), old.passed or passed
+        )
     progress = course_progress(course, set(records.sections_read), quiz_summaries, scenario_summaries)
     attempts = []
     for quiz in course.quizzes:
         for attempt in quiz_services.attempts_for(mentor.id, quiz):
             if attempt.submitted:
-                attempts.append((quiz, attempt, grade(quiz, quiz_services.drawn_questions(attempt), quiz_services.saved_answers(attempt))))
+                attempts.append(
+                    (
+                        quiz,
+                        attempt,
+                        grade(
+                            quiz, quiz_services.drawn_questions(attempt), quiz_services.saved_answers(attempt)
+                        ),
+                    )
+                )
     runs = []
     for scenario in course.scenarios:
         for run in scenario_services.runs_for(mentor.id, scenario):
-            steps = [(step, scenario.nodes.get(step.node_id), scenario.nodes[step.node_id].choice_by_id.get(step.choice_id) if step.node_id in scenario.nodes else None) for step in run.steps]
+            steps = [
+                (
+                    step,
+                    scenario.nodes.get(step.node_id),
+                    scenario.nodes[step.node_id].choice_by_id.get(step.choice_id)
+                    if step.node_id in scenario.nodes
+                    else None,
+                )
+                for step in run.steps
+            ]
             runs.append((scenario, run, steps))
     events = certification.events_of(mentor.id)
-    actors = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
+    actors = {
+        u.id: u.name
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
     cohort = db.session.get(Cohort, mentor.cohort_id) if mentor.cohort_id else None
     return render_template(
-        "coordinate/mentor.html", mentor=mentor, standing=standing, progress=progress, attempts=attempts, runs=runs,
-        events=events, actors=actors, labels=STATUS_LABELS, course=course, cohort=cohort,
-        sign_off_form=SignOffForm(), revoke_form=RevokeForm(), reinstate_form=ReinstateForm(),
+        "coordinate/mentor.html",
+        mentor=mentor,
+        standing=standing,
+        progress=progress,
+        attempts=attempts,
+        runs=runs,
+        events=events,
+        actors=actors,
+        labels=STATUS_LABELS,
+        course=course,
+        cohort=cohort,
+        sign_off_form=SignOffForm(),
+        revoke_form=RevokeForm(),
+        reinstate_form=ReinstateForm(),
     )
 
 
@@ -152,9 +238,14 @@ def sign_off(user_id: int):
     form = SignOffForm()
     standing = certification.standing_of(_course(), mentor.id)
     if standing.status != Status.AWAITING_REVIEW:
-        flash(f"{mentor.name} cannot be signed off now: their status is “{STATUS_LABELS[standing.status]}”.", "error")
+        flash(
+            f"{mentor.name} cannot be signed off now: their status is “{STATUS_LABELS[standing.status]}”.",
+            "error",
+        )
     elif form.validate_on_submit():
-        certification.record_decision(mentor.id, current_user.id, "sign_off", _course(), form.reason.data or None)
+        certification.record_decision(
+            mentor.id, current_user.id, "sign_off", _course(), form.reason.data or None
+        )
         db.session.commit()
         flash(f"{mentor.name} is signed off and certified as ready to be matched.", "success")
     return redirect(url_for("coordinate.mentor", user_id=mentor.id))
@@ -169,7 +260,9 @@ def revoke(user_id: int):
     if standing.status == Status.REVOKED:
         flash(f"{mentor.name} is already revoked.", "info")
     elif form.validate_on_submit():
-        certification.record_decision(mentor.id, current_user.id, "revoke", _course(), form.reason.data.strip())
+        certification.record_decision(
+            mentor.id, current_user.id, "revoke", _course(), form.reason.data.strip()
+        )
         db.session.commit()
         flash(f"{mentor.name}'s certification is revoked.", "success")
     else:
@@ -186,7 +279,9 @@ def reinstate(user_id: int):
     if standing.status != Status.REVOKED:
         flash(f"{mentor.name} is not revoked.", "info")
     elif form.validate_on_submit():
-        certification.record_decision(mentor.id, current_user.id, "reinstate", _course(), form.reason.data.strip())
+        certification.record_decision(
+            mentor.id, current_user.id, "reinstate", _course(), form.reason.data.strip()
+        )
         db.session.commit()
         flash(f"{mentor.name} is reinstated.", "success")
     else:
@@ -206,9 +301,16 @@ def cohorts():
             db.session.rollback()
             form.name.errors.append("A cohort with this name exists already.")
         else:
-            flash(f"Cohort “{cohort.name}” created. Share its invite link with the trainees who should join it.", "success")
+            flash(
+                f"Cohort “{cohort.name}” created. Share its invite link with the trainees who should join it.",
+                "success",
+            )
             return redirect(url_for("coordinate.cohorts"))
     certification.refresh_stale(_course())
     db.session.commit()
-    return render_template("coordinate/cohorts.html", form=form, cohorts=services.cohorts(),
-                           funnels=services.cohort_funnels(utcnow()))
+    return render_template(
+        "coordinate/cohorts.html",
+        form=form,
+        cohorts=services.cohorts(),
+        funnels=services.cohort_funnels(utcnow()),
+    )

@@ -10,14 +10,18 @@ from .scenario import ScenarioRun, ScenarioStep
 from .user import Role, User, normalise_email
 
 __all__ = [
+    "ApiToken",
     "Base",
+    "CertificationEvent",
+    "Cohort",
     "QuizAttempt",
-    "utcnow",
     "Reflection",
     "Role",
     "ScenarioRun",
     "ScenarioStep",
     "SectionView",
+    "Standing",
     "User",
     "normalise_email",
+    "utcnow",
 ]

@@ -40,6 +40,7 @@ class Standing(Base):
         Index("ix_standings_status", "status"),
         Index("ix_standings_expires_at", "expires_at"),
         Index("ix_standings_progress", "progress"),
+        Index("ix_standings_status_changed_at", "status_changed_at"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -53,3 +54,5 @@ class Standing(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     renewal_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the stored status last changed: with the dates above, what incremental sync reads.
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,9 @@ from . import bp
 def certificate(certificate_id: str):
     """Say whether a certificate is valid, expired or revoked: name, date and program only."""
     event = db.session.scalar(
-        select(CertificationEvent).where(CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off")
+        select(CertificationEvent).where(
+            CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off"
+        )
     )
     if event is None:
         abort(404)
@@ -27,6 +29,10 @@ def certificate(certificate_id: str):
     else:
         state = "expired"
     return render_template(
-        "verify/certificate.html", name=mentor.name, issued=event.at, standing=standing, state=state,
+        "verify/certificate.html",
+        name=mentor.name,
+        issued=event.at,
+        standing=standing,
+        state=state,
         program=course.program,
     )

@@ -66,6 +66,7 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('renewal_opens_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('refreshed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_standings_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_standings'))
     )
@@ -73,6 +74,7 @@ def upgrade():
         batch_op.create_index('ix_standings_expires_at', ['expires_at'], unique=False)
         batch_op.create_index('ix_standings_progress', ['progress'], unique=False)
         batch_op.create_index('ix_standings_status', ['status'], unique=False)
+        batch_op.create_index('ix_standings_status_changed_at', ['status_changed_at'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cohort_id', sa.Integer(), nullable=True))
@@ -101,6 +103,7 @@ def downgrade():
 
     with op.batch_alter_table('standings', schema=None) as batch_op:
         batch_op.drop_index('ix_standings_status')
+        batch_op.drop_index('ix_standings_status_changed_at')
         batch_op.drop_index('ix_standings_progress')
         batch_op.drop_index('ix_standings_expires_at')
 

@@ -29,7 +29,13 @@ VERSIONS = {m.id: m.version for m in COURSE.modules}
 
 def quiz_passes(at: datetime, version_bump: dict[str, int] | None = None) -> tuple[QuizResult, ...]:
     return tuple(
-        QuizResult(m.quiz_id, COURSE.module_by_id[m.module_id].version + (version_bump or {}).get(m.module_id, 0), 90, True, at)
+        QuizResult(
+            m.quiz_id,
+            COURSE.module_by_id[m.module_id].version + (version_bump or {}).get(m.module_id, 0),
+            90,
+            True,
+            at,
+        )
         for m in PROGRAM.modules
     )
 
@@ -50,22 +56,65 @@ def signed(records: Records, *more: Event, at: datetime = SIGNED) -> Records:
 FIRST = COURSE.modules[0]
 CASES = [
     ("nothing yet", Records(), T0, Status.NOT_STARTED),
-    ("one section read", Records(sections_read={(FIRST.id, FIRST.sections[0].id): T0}), T0, Status.IN_TRAINING),
+    (
+        "one section read",
+        Records(sections_read={(FIRST.id, FIRST.sections[0].id): T0}),
+        T0,
+        Status.IN_TRAINING,
+    ),
     ("everything but the time on task", everything(minutes=119), T0, Status.IN_TRAINING),
     ("everything done", everything(), T0, Status.AWAITING_REVIEW),
     ("signed off", signed(everything()), SIGNED + DAY, Status.CERTIFIED),
     ("inside the renewal window", signed(everything()), SIGNED + 310 * DAY, Status.RENEWAL_DUE),
-    ("renewed inside the window", replace(signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 306 * DAY)), SIGNED + 400 * DAY, Status.CERTIFIED),
+    (
+        "renewed inside the window",
+        replace(
+            signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 306 * DAY)
+        ),
+        SIGNED + 400 * DAY,
+        Status.CERTIFIED,
+    ),
     ("past its validity", signed(everything()), SIGNED + 366 * DAY, Status.EXPIRED),
-    ("re-passed after expiry: back for review", replace(signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 370 * DAY)), SIGNED + 371 * DAY, Status.AWAITING_REVIEW),
-    ("signed off again after expiry", replace(signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 370 * DAY), events=(Event("sign_off", SIGNED, VERSIONS, "cert-1"), Event("sign_off", SIGNED + 372 * DAY, VERSIONS, "cert-2"))), SIGNED + 373 * DAY, Status.CERTIFIED),
+    (
+        "re-passed after expiry: back for review",
+        replace(
+            signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 370 * DAY)
+        ),
+        SIGNED + 371 * DAY,
+        Status.AWAITING_REVIEW,
+    ),
+    (
+        "signed off again after expiry",
+        replace(
+            signed(everything()),
+            quiz_results=everything().quiz_results + quiz_passes(SIGNED + 370 * DAY),
+            events=(
+                Event("sign_off", SIGNED, VERSIONS, "cert-1"),
+                Event("sign_off", SIGNED + 372 * DAY, VERSIONS, "cert-2"),
+            ),
+        ),
+        SIGNED + 373 * DAY,
+        Status.CERTIFIED,
+    ),
     ("revoked", signed(everything(), Event("revoke", SIGNED + DAY)), SIGNED + 2 * DAY, Status.REVOKED),
-    ("reinstated", signed(everything(), Event("revoke", SIGNED + DAY), Event("reinstate", SIGNED + 2 * DAY)), SIGNED + 3 * DAY, Status.CERTIFIED),
-    ("revoked before any sign-off", replace(everything(), events=(Event("revoke", T0 + DAY),)), T0 + 2 * DAY, Status.REVOKED),
+    (
+        "reinstated",
+        signed(everything(), Event("revoke", SIGNED + DAY), Event("reinstate", SIGNED + 2 * DAY)),
+        SIGNED + 3 * DAY,
+        Status.CERTIFIED,
+    ),
+    (
+        "revoked before any sign-off",
+        replace(everything(), events=(Event("revoke", T0 + DAY),)),
+        T0 + 2 * DAY,
+        Status.REVOKED,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("records", "now", "expected"), [pytest.param(r, n, e, id=name) for name, r, n, e in CASES])
+@pytest.mark.parametrize(
+    ("records", "now", "expected"), [pytest.param(r, n, e, id=name) for name, r, n, e in CASES]
+)
 def test_status_transitions(records, now, expected):
     assert standing(PROGRAM, COURSE, records, now).status == expected
 
@@ -75,29 +124,50 @@ def test_certification_dates_and_the_renewal_window():
     assert result.certified_at == SIGNED and result.certificate_id == "cert-1"
     assert result.expires_at == SIGNED + 365 * DAY
     assert result.renewal_opens_at == SIGNED + 305 * DAY
-    renewed = replace(signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 306 * DAY))
+    renewed = replace(
+        signed(everything()), quiz_results=everything().quiz_results + quiz_passes(SIGNED + 306 * DAY)
+    )
     assert standing(PROGRAM, COURSE, renewed, SIGNED + 400 * DAY).expires_at == SIGNED + (306 + 365) * DAY
 
 
 def test_raising_a_module_version_asks_certified_mentors_to_revisit_that_module_only():
     changed = COURSE.modules[2]
-    newer = replace(COURSE, modules=tuple(replace(m, version=m.version + 1) if m.id == changed.id else m for m in COURSE.modules))
+    newer = replace(
+        COURSE,
+        modules=tuple(replace(m, version=m.version + 1) if m.id == changed.id else m for m in COURSE.modules),
+    )
     due = standing(PROGRAM, newer, signed(everything()), SIGNED + DAY)
     assert (due.status, due.renewal_modules) == (Status.RENEWAL_DUE, (changed.id,))
     quiz = COURSE.quiz_for_module[changed.id].id
-    revisited = replace(signed(everything()), quiz_results=everything().quiz_results + (QuizResult(quiz, changed.version + 1, 85, True, SIGNED + 2 * DAY),))
+    revisited = replace(
+        signed(everything()),
+        quiz_results=everything().quiz_results
+        + (QuizResult(quiz, changed.version + 1, 85, True, SIGNED + 2 * DAY),),
+    )
     assert standing(PROGRAM, newer, revisited, SIGNED + 3 * DAY).status == Status.CERTIFIED
 
 
 def test_a_quiz_counts_only_when_passed_by_its_own_rules_and_the_programs_mark():
     records = everything()
     first_quiz = PROGRAM.modules[0].quiz_id
-    missed_critical = replace(records, quiz_results=tuple(replace(r, passed=False) if r.quiz_id == first_quiz else r for r in records.quiz_results))
+    missed_critical = replace(
+        records,
+        quiz_results=tuple(
+            replace(r, passed=False) if r.quiz_id == first_quiz else r for r in records.quiz_results
+        ),
+    )
     assert standing(PROGRAM, COURSE, missed_critical, T0).status == Status.IN_TRAINING
-    stricter = replace(PROGRAM, modules=tuple(replace(m, quiz_pass_mark=95) if m.quiz_id == first_quiz else m for m in PROGRAM.modules))
+    stricter = replace(
+        PROGRAM,
+        modules=tuple(
+            replace(m, quiz_pass_mark=95) if m.quiz_id == first_quiz else m for m in PROGRAM.modules
+        ),
+    )
     result = standing(stricter, COURSE, records, T0)
     assert result.status == Status.IN_TRAINING
-    quiz_item = next(r for r in result.requirements if r.kind == "quiz" and r.target == PROGRAM.modules[0].module_id)
+    quiz_item = next(
+        r for r in result.requirements if r.kind == "quiz" and r.target == PROGRAM.modules[0].module_id
+    )
     assert not quiz_item.done and quiz_item.progress == "best 90%, pass mark 95%"
 
 
@@ -106,7 +176,12 @@ def test_the_checklist_says_what_is_done_and_what_remains():
     items = standing(PROGRAM, COURSE, records, T0).requirements
     assert [i.kind for i in items].count("sections") == 6 and [i.kind for i in items].count("scenario") == 6
     first = items[0]
-    assert (first.kind, first.target, first.done, first.progress) == ("sections", FIRST.id, False, f"1 of {len(FIRST.sections)} sections read")
+    assert (first.kind, first.target, first.done, first.progress) == (
+        "sections",
+        FIRST.id,
+        False,
+        f"1 of {len(FIRST.sections)} sections read",
+    )
     time = next(i for i in items if i.kind == "time")
     assert (time.done, time.progress) == (False, "30 of 120 minutes so far")
     assert items[-1].kind == "sign_off" and not items[-1].done
