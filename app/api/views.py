@@ -86,7 +86,8 @@ def mentors():
         per_page=per_page,
         total=total,
         next=url_for("api.mentors", **{**request.args, "page": page + 1}) if more else None,
-        generated_at=_iso(now),
+        # Full precision: the checkpoint a client sends back as ``since`` next time.
+        generated_at=now.isoformat().replace("+00:00", "Z"),
     )
 
 

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..certification.status import Status
@@ -33,15 +33,23 @@ class MentorFilterForm(FlaskForm):
     q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
     status = SelectField(
         "Status",
-        choices=[("", "Any status"), *((s.value, STATUS_LABELS[s.value]) for s in Status)],
+        choices=[
+            SelectChoice("", "Any status"),
+            *(SelectChoice(s.value, STATUS_LABELS[s.value]) for s in Status),
+        ],
         validators=[Optional()],
     )
-    cohort = SelectField("Cohort", choices=[("", "Any cohort")], validators=[Optional()])
+    cohort = SelectField("Cohort", choices=[SelectChoice("", "Any cohort")], validators=[Optional()])
     stalled = BooleanField("Stalled: no activity for 14 days")
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="name", validators=[Optional()])
+    sort = SelectField(
+        "Sort by",
+        choices=[SelectChoice(key, label) for key, label in SORTS.items()],
+        default="name",
+        validators=[Optional()],
+    )
     order = SelectField(
         "Order",
-        choices=[("asc", "Ascending"), ("desc", "Descending")],
+        choices=[SelectChoice("asc", "Ascending"), SelectChoice("desc", "Descending")],
         default="asc",
         validators=[Optional()],
     )

@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from ..certification import services as certification
 from ..certification.status import Status
@@ -35,7 +36,10 @@ def _course() -> Course:
 def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
     form = MentorFilterForm(request.args)
     cohorts = services.cohorts()
-    form.cohort.choices = [("", "Any cohort"), *((str(c.id), c.name) for c in cohorts)]
+    form.cohort.choices = [
+        SelectChoice("", "Any cohort"),
+        *(SelectChoice(str(c.id), c.name) for c in cohorts),
+    ]
     if not form.validate():
         for field in form:
             if field.errors:
