@@ -41,11 +41,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .certification.status import STATUS_LABELS
     from .coordinate import bp as coordinate_bp
     from .learn import bp as learn_bp
     from .site import bp as site_bp
     from .verify import bp as verify_bp
 
+    app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.register_blueprint(site_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)

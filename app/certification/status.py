@@ -26,6 +26,16 @@ class Status(enum.StrEnum):
     REVOKED = "revoked"
 
 
+STATUS_LABELS = {
+    Status.NOT_STARTED: "Not started",
+    Status.IN_TRAINING: "In training",
+    Status.AWAITING_REVIEW: "Awaiting review",
+    Status.CERTIFIED: "Certified: ready to be matched",
+    Status.RENEWAL_DUE: "Certified: renewal due",
+    Status.EXPIRED: "Expired",
+    Status.REVOKED: "Revoked",
+}
+
 # Statuses in which a mentor may be matched: the certificate is valid.
 VALID = frozenset({Status.CERTIFIED, Status.RENEWAL_DUE})
 

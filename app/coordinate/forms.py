@@ -2,17 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..certification.status import Status
+from ..certification.status import STATUS_LABELS, Status
 
-STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_training": "In training",
-    "awaiting_review": "Awaiting review",
-    "certified": "Certified",
-    "renewal_due": "Renewal due",
-    "expired": "Expired",
-    "revoked": "Revoked",
-}
 SORTS = {
     "name": "Name",
     "email": "Email",

@@ -118,8 +118,22 @@ def cohorts() -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).order_by(Cohort.name)))
 
 
+# How far along the path each status is, for a cumulative funnel: a certified trainee
+# also counts as having registered, trained and been reviewed.
+FUNNEL_STAGE = {
+    "not_started": 0,
+    "in_training": 1,
+    "revoked": 1,
+    "awaiting_review": 2,
+    "certified": 3,
+    "renewal_due": 3,
+    "expired": 3,
+}
+FUNNEL = ("registered", "in_training", "awaiting_review", "certified")
+
+
 def cohort_funnels(now: datetime) -> dict[int, dict[str, int]]:
-    """Per cohort: how many registered, are in training, await review, are certified (one statement)."""
+    """Per cohort, how many reached each stage: registered → in training → awaiting review → certified."""
     status = effective_status(now)
     rows = db.session.execute(
         select(User.cohort_id, status.label("status"), func.count())
@@ -130,16 +144,9 @@ def cohort_funnels(now: datetime) -> dict[int, dict[str, int]]:
     ).all()
     funnels: dict[int, dict[str, int]] = {}
     for cohort_id, state, count in rows:
-        funnel = funnels.setdefault(
-            cohort_id, {"registered": 0, "in_training": 0, "awaiting_review": 0, "certified": 0}
-        )
-        funnel["registered"] += count
-        if state in ("in_training", "not_started"):
-            funnel["in_training"] += count if state == "in_training" else 0
-        elif state == "awaiting_review":
-            funnel["awaiting_review"] += count
-        elif state in ("certified", "renewal_due"):
-            funnel["certified"] += count
+        funnel = funnels.setdefault(cohort_id, dict.fromkeys(FUNNEL, 0))
+        for stage in FUNNEL[: FUNNEL_STAGE.get(state, 0) + 1]:
+            funnel[stage] += count
     return funnels
 
 

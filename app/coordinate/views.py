@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from ..certification import services as certification
-from ..certification.status import Status
+from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
 from ..learn import quiz_services, scenario_services
@@ -26,7 +26,7 @@ from ..learn.progress import QuizSummary, ScenarioSummary, course_progress
 from ..learning.grading import grade
 from ..models import Cohort, Role, User, utcnow
 from . import bp, services
-from .forms import STATUS_LABELS, CohortForm, MentorFilterForm, ReinstateForm, RevokeForm, SignOffForm
+from .forms import CohortForm, MentorFilterForm, ReinstateForm, RevokeForm, SignOffForm
 
 
 def _course() -> Course:
@@ -73,7 +73,6 @@ def mentors():
         page=filters.page,
         pages=pages,
         args=args,
-        labels=STATUS_LABELS,
     )
 
 
@@ -226,7 +225,6 @@ def mentor(user_id: int):
         runs=runs,
         events=events,
         actors=actors,
-        labels=STATUS_LABELS,
         course=course,
         cohort=cohort,
         sign_off_form=SignOffForm(),
