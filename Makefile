@@ -32,6 +32,7 @@ run: migrate
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
+	$(FLASK) content check --strict
 	$(BIN)/python -m pytest
 
 clean:

@@ -16,8 +16,7 @@ class Config:
         instance = Path(instance_path)
         self.SECRET_KEY = environ.get("SECRET_KEY") or _instance_secret_key(instance)
         self.SQLALCHEMY_DATABASE_URI = environ.get("DATABASE_URL") or f"sqlite:///{instance / 'peerpath.db'}"
-        self.CONTENT_DIR = Path(environ.get("CONTENT_DIR") or PROJECT_ROOT / "content")
-        self.QUIZZES_DIR = Path(environ.get("QUIZZES_DIR") or PROJECT_ROOT / "quizzes")
+        self.CONTENT_DIR, self.QUIZZES_DIR = content_dirs(environ)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
@@ -27,6 +26,14 @@ class Config:
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def content_dirs(environ: os._Environ | dict = os.environ) -> tuple[Path, Path]:
+    """Where the course is read from; ``content check`` needs this without building the app."""
+    return (
+        Path(environ.get("CONTENT_DIR") or PROJECT_ROOT / "content"),
+        Path(environ.get("QUIZZES_DIR") or PROJECT_ROOT / "quizzes"),
+    )
 
 
 def _instance_secret_key(instance: Path) -> str:

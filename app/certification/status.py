@@ -208,7 +208,16 @@ def standing(program: Program, course: Course, records: Records, now: datetime) 
         certificate_id = last_signoff.certificate_id if last_signoff else None
     else:
         start = max((i.done_at for i in items if i.done_at), default=None) if met else None
-        versions = {m.id: m.version for m in course.modules}
+        # Earned on the versions the trainee's first qualifying quiz passes were taken against.
+        versions = {}
+        for m in program.modules:
+            passes = [
+                r
+                for r in records.quiz_results
+                if r.quiz_id == m.quiz_id and _quiz_passes(r, m.quiz_pass_mark)
+            ]
+            if passes:
+                versions[m.module_id] = min(passes, key=lambda r: r.at).module_version
         certificate_id = None
 
     if start is None:

@@ -1,7 +1,7 @@
 """The course: content files loaded once, validated, and held as immutable objects."""
 
 from .errors import ContentError, ContentProblem
-from .loader import load_course
+from .loader import inspect_course, load_course
 from .model import Course, HtmlBlock, Module, ReflectPrompt, Section
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "Module",
     "ReflectPrompt",
     "Section",
+    "inspect_course",
     "load_course",
 ]

@@ -1,8 +1,8 @@
-"""Content problems, reported like a compiler: ``path:line: message``."""
+"""Content problems, reported like a compiler: ``path:line:column: message``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -13,9 +13,25 @@ class ContentProblem:
     path: str
     line: int
     message: str
+    severity: str = "error"  # "error" stops the app; "warning" is advice for authors
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+    def located(self) -> str:
+        """The compiler-style form, with the column where the line's content (or YAML key) starts."""
+        return f"{self.path}:{self.line}:{_column(self.path, self.line)}: {self.severity}: {self.message}"
+
+
+def _column(path: str, line: int) -> int:
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return 1
+    content = text.lstrip()
+    while content.startswith("- "):  # a YAML list item: point at the key after the dash
+        content = content[2:].lstrip()
+    return len(text) - len(content) + 1
 
 
 class ContentError(Exception):
@@ -24,6 +40,24 @@ class ContentError(Exception):
     def __init__(self, problems: list[ContentProblem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Reporter:
+    """Collects the problems found in one file."""
+
+    path: str
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    def __call__(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.path, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.path, line, message, "warning"))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
 
 def display_path(path: Path) -> str:

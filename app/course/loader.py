@@ -7,26 +7,39 @@ from pathlib import Path
 from .errors import ContentError, ContentProblem, display_path
 from .markdown import build_markdown
 from .model import Course, Module
-from .modules import load_module
+from .modules import CourseLink, load_module
 from .program import load_program
 from .quizzes import load_quizzes
 from .scenarios import load_scenarios
+from .version import content_version
 
 
 def load_course(content_dir: Path, quizzes_dir: Path) -> Course:
-    """Read ``<content_dir>/modules/*.md``, ``<content_dir>/scenarios/*.yaml`` and
-    ``<quizzes_dir>/*.yaml`` into a Course.
+    """Read ``<content_dir>/modules/*.md``, ``<content_dir>/scenarios/*.yaml``,
+    ``<content_dir>/program.yaml`` and ``<quizzes_dir>/*.yaml`` into a Course.
 
-    Raises ContentError listing every problem in every file.
+    Raises ContentError listing every error in every file; warnings do not stop it.
     """
-    modules_dir = Path(content_dir) / "modules"
-    problems: list[ContentProblem] = []
+    course, problems = inspect_course(content_dir, quizzes_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or course is None:
+        raise ContentError(errors)
+    return course
+
+
+def inspect_course(content_dir: Path, quizzes_dir: Path) -> tuple[Course | None, list[ContentProblem]]:
+    """Every error and warning in the content, and the course when there are no errors."""
+    content_dir, quizzes_dir = Path(content_dir), Path(quizzes_dir)
+    modules_dir = content_dir / "modules"
     if not modules_dir.is_dir():
-        raise ContentError([ContentProblem(display_path(modules_dir), 1, "modules folder not found")])
+        return None, [ContentProblem(display_path(modules_dir), 1, "modules folder not found")]
     md = build_markdown()
+    problems: list[ContentProblem] = []
     modules: list[Module] = []
+    links: list[CourseLink] = []
+    declared: set[str] = set()
     for file in sorted(modules_dir.glob("*.md")):
-        module, found = load_module(md, file, display_path(file))
+        module, found = load_module(md, file, display_path(file), links, declared)
         problems.extend(found)
         if module:
             modules.append(module)
@@ -34,26 +47,26 @@ def load_course(content_dir: Path, quizzes_dir: Path) -> Course:
         problems.append(ContentProblem(display_path(modules_dir), 1, "no modules found (*.md)"))
     problems.extend(_cross_module_problems(modules))
     by_id = {m.id: m for m in modules}
-    quizzes, quiz_problems = load_quizzes(md, Path(quizzes_dir), by_id)
-    scenarios, scenario_problems = load_scenarios(md, Path(content_dir) / "scenarios", by_id)
+    problems.extend(_broken_course_links(links, by_id))
+    quizzes, quiz_problems = load_quizzes(md, quizzes_dir, declared)
+    scenarios, scenario_problems = load_scenarios(md, content_dir / "scenarios", declared)
     problems.extend(quiz_problems + scenario_problems)
-    program = None
-    if not problems:
-        program, program_problems = load_program(
-            Path(content_dir) / "program.yaml",
-            by_id,
-            {q.id: q for q in quizzes},
-            {s.id: s for s in scenarios},
-        )
-        problems.extend(program_problems)
-    if problems:
-        raise ContentError(problems)
-    return Course(
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    program, program_problems = load_program(
+        content_dir / "program.yaml", by_id, {q.id: q for q in quizzes}, {s.id: s for s in scenarios}
+    )
+    problems.extend(program_problems)
+    if program_problems:
+        return None, problems
+    course = Course(
         modules=tuple(sorted(modules, key=lambda m: (m.order, m.id))),
         quizzes=tuple(quizzes),
         scenarios=tuple(sorted(scenarios, key=lambda s: (s.module_id, s.id))),
         program=program,
+        version=content_version(content_dir, quizzes_dir),
     )
+    return course, problems
 
 
 def _cross_module_problems(modules: list[Module]) -> list[ContentProblem]:
@@ -79,4 +92,25 @@ def _cross_module_problems(modules: list[Module]) -> list[ContentProblem]:
                 )
             )
         by_order.setdefault(module.order, module)
+    return problems
+
+
+def _broken_course_links(links: list[CourseLink], modules: dict[str, Module]) -> list[ContentProblem]:
+    problems = []
+    for link in links:
+        module = modules.get(link.module_id)
+        if module is None:
+            problems.append(
+                ContentProblem(
+                    link.path, link.line, f"link to module '{link.module_id}', which does not exist"
+                )
+            )
+        elif link.section_id and link.section_id not in module.section_by_id and link.section_id != "quiz":
+            problems.append(
+                ContentProblem(
+                    link.path,
+                    link.line,
+                    f"link to section '{link.section_id}' of '{module.id}', which does not exist",
+                )
+            )
     return problems

@@ -199,6 +199,7 @@ class Course:
     quizzes: tuple[Quiz, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     program: Program | None = None
+    version: str = ""  # git commit or hash of the content files
     module_by_id: Mapping[str, Module] = field(init=False, repr=False, compare=False)
     quiz_by_id: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)
     quiz_for_module: Mapping[str, Quiz] = field(init=False, repr=False, compare=False)

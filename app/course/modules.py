@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import ContentProblem
+from .errors import ContentProblem, Reporter
 from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
 from .markdown import (
     CONTAINER_CLOSE,
@@ -20,6 +20,7 @@ from .markdown import (
     container_name,
     plain_text,
     render_tokens,
+    slugify,
 )
 from .model import HtmlBlock, Module, ReflectPrompt, Section, SectionPart
 from .schema import ID_PATTERN, Field, check_mapping, identifier, integer, list_of, text
@@ -36,20 +37,38 @@ MODULE_FIELDS = {
 }
 RESERVED_SECTION_IDS = {"quiz"}
 WORD = re.compile(r"\S+")
+MIN_WORDS = 1000
+COURSE_LINK = re.compile(
+    r"^/modules/(?P<module>[a-z0-9-]+)(?:/(?P<section>[a-z0-9-]+))?/?(?:#(?P<anchor>[\w-]+))?$"
+)
 
 
-@dataclass
-class _Report:
+@dataclass(frozen=True)
+class CourseLink:
+    """A link from one module to a page of the course, checked once every module is loaded."""
+
     path: str
-    problems: list[ContentProblem] = field(default_factory=list)
+    line: int
+    module_id: str
+    section_id: str | None
 
-    def __call__(self, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(self.path, line, message))
 
+def load_module(
+    md: MarkdownIt,
+    file: Path,
+    shown_path: str,
+    links: list[CourseLink] | None = None,
+    declared: set[str] | None = None,
+) -> tuple[Module | None, list[ContentProblem]]:
+    """Parse and validate one module file; the module is None when an error was found.
 
-def load_module(md: MarkdownIt, file: Path, shown_path: str) -> tuple[Module | None, list[ContentProblem]]:
-    """Parse and validate one module file; the module is None when any problem was found."""
-    report = _Report(shown_path)
+    Links to other pages of the course are appended to ``links`` for the loader to check
+    once every module is known; the module's id goes into ``declared`` even when the file
+    has errors, so quizzes and scenarios pointing at it are not reported as well.
+    """
+    links = [] if links is None else links
+    declared = set() if declared is None else declared
+    report = Reporter(shown_path)
     try:
         source = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -59,10 +78,16 @@ def load_module(md: MarkdownIt, file: Path, shown_path: str) -> tuple[Module | N
     if not tokens or tokens[0].type != "front_matter":
         report(1, "a module starts with YAML front matter between '---' lines (id, title, ...)")
         return None, report.problems
-    meta = _front_matter(tokens[0], report)
+    meta = _front_matter(tokens[0], report, declared)
     sections = _sections(md, tokens[1:], report, after_front_matter=tokens[0].map[1])
-    if meta is None or report.problems:
+    _check_links_and_images(tokens[1:], report, links)
+    if meta is None or report.has_errors:
         return None, report.problems
+    words = sum(w for _, w in sections)
+    if words < MIN_WORDS:
+        report.warn(
+            meta.line_of("title"), f"the module has {words} words: under {MIN_WORDS:,} is thin for a module"
+        )
     total_words = sum(words for _, words in sections) or 1
     module = Module(
         id=meta["id"],
@@ -86,15 +111,17 @@ def load_module(md: MarkdownIt, file: Path, shown_path: str) -> tuple[Module | N
             for draft, words in sections
         ),
     )
-    return module, []
+    return module, report.problems
 
 
-def _front_matter(token: Token, report: _Report) -> LocatedDict | None:
+def _front_matter(token: Token, report: Reporter, declared: set[str]) -> LocatedDict | None:
     try:
         meta = load_located_yaml(token.content, first_line=token.map[0] + 2)
     except YamlProblem as problem:
         report(problem.line, problem.message)
         return None
+    if isinstance(meta, dict) and isinstance(meta.get("id"), str):
+        declared.add(meta["id"])
     return meta if check_mapping(meta, MODULE_FIELDS, "front matter", report) else None
 
 
@@ -107,7 +134,7 @@ class _SectionDraft:
 
 
 def _sections(
-    md: MarkdownIt, tokens: list[Token], report: _Report, after_front_matter: int
+    md: MarkdownIt, tokens: list[Token], report: Reporter, after_front_matter: int
 ) -> list[tuple[_SectionDraft, int]]:
     _check_structure(tokens, report)
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
@@ -121,6 +148,15 @@ def _sections(
     for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
         heading, title_inline = tokens[start], tokens[start + 1]
         section_id = str(heading.attrGet("id") or "")
+        title = plain_text(title_inline)
+        if section_id != slugify(title) and re.fullmatch(re.escape(slugify(title)) + r"-\d+", section_id):
+            report(
+                _line(heading),
+                f"another heading already makes the id '{slugify(title)}': "
+                "give this section an explicit id on the line above it, e.g. {#"
+                + slugify(title)
+                + "-practice}",
+            )
         if section_id in RESERVED_SECTION_IDS:
             report(
                 _line(heading),
@@ -135,7 +171,7 @@ def _sections(
     return sections
 
 
-def _check_structure(tokens: list[Token], report: _Report) -> None:
+def _check_structure(tokens: list[Token], report: Reporter) -> None:
     """Headings in order without gaps; known, closed, non-empty containers."""
     previous_level = 1
     open_containers: list[Token] = []
@@ -172,7 +208,7 @@ def _check_structure(tokens: list[Token], report: _Report) -> None:
                 )
 
 
-def _check_container(token: Token, open_containers: list[Token], report: _Report) -> None:
+def _check_container(token: Token, open_containers: list[Token], report: Reporter) -> None:
     name = container_name(token)
     if name not in CONTAINER_NAMES:
         known = ", ".join(CONTAINER_NAMES)
@@ -188,7 +224,7 @@ def _check_container(token: Token, open_containers: list[Token], report: _Report
 
 
 def _parts(
-    md: MarkdownIt, body: list[Token], seen_prompts: set[str], report: _Report
+    md: MarkdownIt, body: list[Token], seen_prompts: set[str], report: Reporter
 ) -> tuple[SectionPart, ...]:
     """Cut a section's tokens into rendered HTML and the reflect prompts between them."""
     parts: list[SectionPart] = []
@@ -226,3 +262,36 @@ def _matching_close(tokens: list[Token], open_index: int) -> int:
 
 def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
+
+
+def _check_links_and_images(tokens: list[Token], report: Reporter, links: list[CourseLink]) -> None:
+    """Walk every inline token: in-page anchors must exist in the same section, course
+    links are collected for the loader, and every image needs alt text."""
+    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
+    for start, end in zip(starts, [*starts[1:], len(tokens)][: len(starts)], strict=True):
+        anchors = {
+            str(t.attrGet("id")) for t in tokens[start:end] if t.type == "heading_open" and t.attrGet("id")
+        }
+        for block in tokens[start:end]:
+            for child in block.children or ():
+                line = _line(block)
+                if child.type == "image" and not child.content.strip():
+                    report(line, "image without alt text: describe it in the brackets, ![like this](...)")
+                if child.type != "link_open":
+                    continue
+                href = str(child.attrGet("href") or "")
+                if href.startswith("#"):
+                    if href[1:] not in anchors:
+                        report(
+                            line,
+                            f"link to '{href}' finds no heading in this section (each section is its own page)",
+                        )
+                elif href.startswith(("http://", "https://", "mailto:")):
+                    continue
+                elif match := COURSE_LINK.match(href):
+                    links.append(CourseLink(report.path, line, match["module"], match["section"]))
+                else:
+                    report(
+                        line,
+                        f"link '{href}' goes nowhere: link to https://... or to /modules/<module id>[/<section id>]",
+                    )

@@ -7,9 +7,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from ..learning.question_types import QUESTION_TYPES, AuthoredOption
-from .errors import ContentProblem, display_path
+from .errors import ContentProblem, Reporter, display_path
 from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
-from .model import Module, Option, Question, Quiz
+from .model import Option, Question, Quiz
 from .schema import Field, boolean, check_mapping, identifier, integer, list_of, one_of, text
 
 QUIZ_FIELDS = {
@@ -38,17 +38,8 @@ OPTION_FIELDS = {
 }
 
 
-class _Report:
-    def __init__(self, path: str):
-        self.path = path
-        self.problems: list[ContentProblem] = []
-
-    def __call__(self, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(self.path, line, message))
-
-
 def load_quizzes(
-    md: MarkdownIt, quizzes_dir: Path, modules: dict[str, Module]
+    md: MarkdownIt, quizzes_dir: Path, module_ids: set[str]
 ) -> tuple[list[Quiz], list[ContentProblem]]:
     """Every ``*.yaml`` quiz in ``quizzes_dir``, checked against the modules it belongs to."""
     quizzes: list[Quiz] = []
@@ -57,8 +48,8 @@ def load_quizzes(
         return quizzes, [ContentProblem(display_path(quizzes_dir), 1, "quizzes folder not found")]
     seen: dict[str, str] = {}
     for file in sorted(quizzes_dir.glob("*.yaml")):
-        report = _Report(display_path(file))
-        quiz = _load_quiz(md, file, report, modules)
+        report = Reporter(display_path(file))
+        quiz = _load_quiz(md, file, report, module_ids)
         problems.extend(report.problems)
         if quiz is None:
             continue
@@ -76,7 +67,7 @@ def load_quizzes(
     return quizzes, problems
 
 
-def _load_quiz(md: MarkdownIt, file: Path, report: _Report, modules: dict[str, Module]) -> Quiz | None:
+def _load_quiz(md: MarkdownIt, file: Path, report: Reporter, module_ids: set[str]) -> Quiz | None:
     try:
         data = load_located_yaml(file.read_text(encoding="utf-8"))
     except YamlProblem as problem:
@@ -87,7 +78,7 @@ def _load_quiz(md: MarkdownIt, file: Path, report: _Report, modules: dict[str, M
         return None
     if not check_mapping(data, QUIZ_FIELDS, "quiz", report):
         return None
-    if data["module"] not in modules:
+    if data["module"] not in module_ids:
         report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
     questions = _questions(md, data["questions"], report)
     pool = len(data["questions"])
@@ -99,7 +90,7 @@ def _load_quiz(md: MarkdownIt, file: Path, report: _Report, modules: dict[str, M
             data.line_of("draw"),
             f"every attempt includes all {critical} critical questions, more than 'draw' ({data['draw']})",
         )
-    if report.problems:
+    if report.has_errors:
         return None
     return Quiz(
         id=data["id"],
@@ -114,7 +105,7 @@ def _load_quiz(md: MarkdownIt, file: Path, report: _Report, modules: dict[str, M
     )
 
 
-def _questions(md: MarkdownIt, items: list, report: _Report) -> list[Question]:
+def _questions(md: MarkdownIt, items: list, report: Reporter) -> list[Question]:
     questions: list[Question] = []
     seen: set[str] = set()
     for item in items:
@@ -126,6 +117,10 @@ def _questions(md: MarkdownIt, items: list, report: _Report) -> list[Question]:
         options = _options(md, item, report)
         if options is None:
             continue
+        if not item.get("explanation"):
+            report.warn(
+                item.line, f"question '{item['id']}' has no explanation: say why the right answer is right"
+            )
         questions.append(
             Question(
                 id=item["id"],
@@ -140,7 +135,7 @@ def _questions(md: MarkdownIt, items: list, report: _Report) -> list[Question]:
     return questions
 
 
-def _options(md: MarkdownIt, question: LocatedDict, report: _Report) -> tuple[Option, ...] | None:
+def _options(md: MarkdownIt, question: LocatedDict, report: Reporter) -> tuple[Option, ...] | None:
     items = question["options"]
     if not all(check_mapping(o, OPTION_FIELDS, "option", report) for o in items):
         return None
@@ -153,6 +148,13 @@ def _options(md: MarkdownIt, question: LocatedDict, report: _Report) -> tuple[Op
             )
             return None
         seen.add(option["id"])
+    for option in items:
+        if not option.get("feedback"):
+            report.warn(
+                option.line,
+                f"option '{option['id']}' of question '{question['id']}' has no feedback: "
+                "say why a mentor might pick it and why it is (not) right",
+            )
     authored = [AuthoredOption(o["id"], o.get("correct")) for o in items]
     for message in QUESTION_TYPES[question["type"]].option_problems(authored):
         report(question.line_of("options"), f"question '{question['id']}': {message}")

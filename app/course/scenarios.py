@@ -9,9 +9,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from ..learning.scenario_engine import Edge, path_facts, reachable, without_way_out
-from .errors import ContentProblem, display_path
+from .errors import ContentProblem, Reporter, display_path
 from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
-from .model import Choice, Module, Node, Scenario
+from .model import Choice, Node, Scenario
 from .schema import ID_PATTERN, Field, boolean, check_mapping, identifier, integer, list_of, text
 
 BEHAVIOUR_CODES = ("Q", "SR", "CR", "AF", "SEEK", "AUTO", "GI", "PERSUADE", "PWP", "CONFRONT")
@@ -64,17 +64,8 @@ CHOICE_FIELDS = {
 }
 
 
-class _Report:
-    def __init__(self, path: str):
-        self.path = path
-        self.problems: list[ContentProblem] = []
-
-    def __call__(self, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(self.path, line, message))
-
-
 def load_scenarios(
-    md: MarkdownIt, scenarios_dir: Path, modules: dict[str, Module]
+    md: MarkdownIt, scenarios_dir: Path, module_ids: set[str]
 ) -> tuple[list[Scenario], list[ContentProblem]]:
     """Every ``*.yaml`` scenario in ``scenarios_dir``; a missing folder means no scenarios yet."""
     scenarios: list[Scenario] = []
@@ -83,8 +74,8 @@ def load_scenarios(
         return scenarios, problems
     seen: dict[str, str] = {}
     for file in sorted(scenarios_dir.glob("*.yaml")):
-        report = _Report(display_path(file))
-        scenario = _load_scenario(md, file, report, modules)
+        report = Reporter(display_path(file))
+        scenario = _load_scenario(md, file, report, module_ids)
         problems.extend(report.problems)
         if scenario is None:
             continue
@@ -99,9 +90,7 @@ def load_scenarios(
     return scenarios, problems
 
 
-def _load_scenario(
-    md: MarkdownIt, file: Path, report: _Report, modules: dict[str, Module]
-) -> Scenario | None:
+def _load_scenario(md: MarkdownIt, file: Path, report: Reporter, module_ids: set[str]) -> Scenario | None:
     try:
         data = load_located_yaml(file.read_text(encoding="utf-8"))
     except YamlProblem as problem:
@@ -112,10 +101,10 @@ def _load_scenario(
         return None
     if not check_mapping(data, SCENARIO_FIELDS, "scenario", report):
         return None
-    if data["module"] not in modules:
+    if data["module"] not in module_ids:
         report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
     nodes = _nodes(md, data["nodes"], report)
-    if report.problems:
+    if report.has_errors:
         return None
     if data["start"] not in nodes:
         report(data.line_of("start"), f"start node '{data['start']}' does not exist")
@@ -125,7 +114,7 @@ def _load_scenario(
         report(nodes[node_id].line, f"node '{node_id}' cannot be reached from start '{data['start']}'")
     for node_id in sorted(without_way_out(graph)):
         report(nodes[node_id].line, f"from node '{node_id}' no ending can be reached: every path must end")
-    if report.problems:
+    if report.has_errors:
         return None
     facts = path_facts(graph, data["start"])
     if facts.best == 0:
@@ -145,7 +134,7 @@ def _load_scenario(
     )
 
 
-def _nodes(md: MarkdownIt, items: LocatedDict, report: _Report) -> dict[str, Node]:
+def _nodes(md: MarkdownIt, items: LocatedDict, report: Reporter) -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     for node_id, item in items.items():
         line = items.line_of(node_id)
@@ -171,7 +160,7 @@ def _nodes(md: MarkdownIt, items: LocatedDict, report: _Report) -> dict[str, Nod
 
 
 def _choices(
-    md: MarkdownIt, node_id: str, items: list, nodes: LocatedDict, report: _Report
+    md: MarkdownIt, node_id: str, items: list, nodes: LocatedDict, report: Reporter
 ) -> tuple[Choice, ...]:
     choices = []
     seen: set[str] = set()

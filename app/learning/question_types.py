@@ -98,8 +98,9 @@ class Multiple(QuestionType):
     """Select all that apply.
 
     Partial credit: (right options chosen − wrong options chosen) ÷ number of right options,
-    never below zero. Choosing everything therefore earns nothing, and one slip costs as
-    much as one right choice earns.
+    never below zero, so one slip costs as much as one right choice earns. Ticking every
+    option earns (right − wrong) ÷ right: nothing only when there are at least as many wrong
+    options as right ones, which is why authors should write them that way.
     """
 
     name = "multiple"

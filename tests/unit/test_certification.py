@@ -206,3 +206,14 @@ def test_competency_scores_average_the_best_quiz_and_role_play_scores():
     scores = competency_scores(COURSE, records)
     assert scores[module.id] == (90 + 80 + 0) // 3
     assert scores[COURSE.modules[1].id] == 0
+
+
+def test_without_sign_off_a_version_raise_still_asks_for_a_revisit():
+    program = replace(PROGRAM, sign_off=False)
+    changed = COURSE.modules[1]
+    newer = replace(
+        COURSE,
+        modules=tuple(replace(m, version=m.version + 1) if m.id == changed.id else m for m in COURSE.modules),
+    )
+    result = standing(program, newer, everything(at=T0), T0 + DAY)
+    assert (result.status, result.renewal_modules) == (Status.RENEWAL_DUE, (changed.id,))

@@ -188,6 +188,13 @@ BROKEN = [
         id="reserved-section-id",
     ),
     pytest.param(VALID_FRONT_MATTER, 12, "at least one '##' section", id="no-sections"),
+    pytest.param(VALID_FRONT_MATTER + "\n### Next steps\n", 14, "heading level", id="h3-before-any-section"),
+    pytest.param(
+        VALID_FRONT_MATTER + "\n## One\n\n### Next steps\n\n## Next steps\n",
+        18,
+        "another heading already makes the id 'next-steps'",
+        id="duplicate-heading-id",
+    ),
 ]
 
 
