@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
-    from . import cli, database
+    from . import cli, database, preview
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -38,9 +38,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     database.init_app(app)
     cli.init_app(app)
+    preview.init_app(app)
 
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .author import bp as author_bp
     from .certification.status import STATUS_LABELS
     from .coordinate import bp as coordinate_bp
     from .learn import bp as learn_bp
@@ -48,10 +50,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .verify import bp as verify_bp
 
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
+
+    @app.context_processor
+    def content_version() -> dict:
+        return {"course_version": app.extensions["course"].version}
+
     app.register_blueprint(site_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(coordinate_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(author_bp)
     return app

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .api.tokens import create_token, revoke_token
 from .auth.forms import MIN_PASSWORD
 from .auth.services import create_user
+from .authoring.gift import parse_gift, to_quiz_yaml
 from .authoring.scenario_graph import scenario_svg
 from .certification.services import refresh, refresh_stale
 from .extensions import db
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(scenario_group)
     app.cli.add_command(api_token_group)
     app.cli.add_command(certification_group)
+    app.cli.add_command(quiz_group)
 
 
 @click.command("create-user")
@@ -187,3 +189,39 @@ def certification_refresh(everyone: bool) -> None:
         count = refresh_stale(course)
     db.session.commit()
     click.echo(f"Refreshed {count} standings.")
+
+
+@click.group("quiz")
+def quiz_group() -> None:
+    """Quiz tools for authors."""
+
+
+@quiz_group.command("import-gift")
+@click.argument("gift_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--module", "module_id", required=True, help="The module the quiz belongs to.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Where to write the YAML (default: quizzes/<module>.yaml).",
+)
+@with_appcontext
+def import_gift_command(gift_file: str, module_id: str, output: str | None) -> None:
+    """Convert a Moodle GIFT file into a PeerPath quiz, reporting what cannot be converted with its line."""
+    course = current_app.extensions["course"]
+    if module_id not in course.module_by_id:
+        raise click.ClickException(f"no module '{module_id}'; modules: {', '.join(course.module_by_id)}")
+    target = Path(output) if output else Path(current_app.config["QUIZZES_DIR"]) / f"{module_id}.yaml"
+    if target.exists() and not output:
+        raise click.ClickException(f"{target} exists already: choose another file with --output")
+    text = Path(gift_file).read_text(encoding="utf-8", errors="replace")
+    questions, problems = parse_gift(text)
+    for problem in problems:
+        click.echo(f"{gift_file}:{problem.line}: {problem.message}", err=True)
+    if not questions:
+        raise click.ClickException("no question could be converted")
+    target.write_text(to_quiz_yaml(questions, module_id, module_id), encoding="utf-8")
+    click.echo(
+        f"Wrote {len(questions)} questions to {target}; {len(problems)} could not be converted. "
+        "Review the feedback, add explanations, set 'draw', then run: flask --app app content check"
+    )

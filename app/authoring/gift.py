@@ -105,7 +105,21 @@ def to_quiz_yaml(questions: list[dict], quiz_id: str, module_id: str, pass_mark:
         "cooldown_minutes": 0,
         "questions": _plain(questions),
     }
-    return YAML_HEADER + yaml.safe_dump(quiz, sort_keys=False, allow_unicode=True, width=100)
+    return YAML_HEADER + yaml.dump(
+        quiz, Dumper=_ReviewableDumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+class _ReviewableDumper(yaml.SafeDumper):
+    """Writes multi-line text as ``|`` blocks, as authors write it, instead of quoted ``\n`` escapes."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ReviewableDumper.add_representer(str, _represent_text)
 
 
 # Splitting the file into questions
@@ -159,7 +173,8 @@ def _read_question(block: str) -> tuple[str, dict[str, Any]]:
         raise _Unsupported("the answers opened with '{' are never closed with '}'")
     stem, answers, after = text[:opening], text[opening + 1 : closing], text[closing + 1 :]
 
-    default_format = (_FORMAT.match(stem) or _FORMAT.match("[moodle]")).group(1).lower()
+    marker = _FORMAT.match(stem)  # the question's format is also its answers' unless they give their own
+    default_format = marker.group(1).lower() if marker else "moodle"
     answers, explanation = _split_general_feedback(answers, default_format)
     kind = _answer_kind(answers)
     if kind in _UNSUPPORTED_KINDS:

@@ -192,7 +192,14 @@ def record_decision(
     user_id: int, actor_id: int, kind: str, course: Course, reason: str | None = None
 ) -> CertificationEvent:
     """Append a sign-off, revocation or reinstatement to the log."""
-    event = CertificationEvent(user_id=user_id, actor_id=actor_id, kind=kind, reason=reason, at=utcnow())
+    event = CertificationEvent(
+        user_id=user_id,
+        actor_id=actor_id,
+        kind=kind,
+        reason=reason,
+        at=utcnow(),
+        content_version=course.version,
+    )
     if kind == "sign_off":
         event.module_versions = {m.id: m.version for m in course.modules}
         event.certificate_id = secrets.token_urlsafe(16)

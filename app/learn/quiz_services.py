@@ -41,7 +41,7 @@ def start_check(quiz: Quiz, attempts: list[QuizAttempt], now: datetime) -> Start
 
 
 def start_attempt(
-    user_id: int, quiz: Quiz, module: Module, rng: random.Random = _system_random
+    user_id: int, quiz: Quiz, module: Module, content_version: str, rng: random.Random = _system_random
 ) -> QuizAttempt:
     """Draw a new attempt, or return the open one: never two open attempts at once."""
     drawn = [item.as_record() for item in draw(quiz, rng)]
@@ -52,6 +52,7 @@ def start_attempt(
                 user_id=user_id,
                 quiz_id=quiz.id,
                 module_version=module.version,
+                content_version=content_version,
                 draw=drawn,
                 started_at=utcnow(),
             ),

@@ -57,7 +57,9 @@ def start_attempt(module_id: str):
         if not check.allowed:
             flash(check.reason, "error")
             return redirect(url_for("learn.quiz_home", module_id=module.id))
-    attempt = quiz_services.start_attempt(current_user.id, quiz, module)
+    attempt = quiz_services.start_attempt(
+        current_user.id, quiz, module, current_app.extensions["course"].version
+    )
     record_activity(current_user)
     db.session.commit()
     return redirect(url_for("learn.take_attempt", module_id=module.id, attempt_id=attempt.id))

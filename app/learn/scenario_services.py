@@ -33,7 +33,7 @@ def open_run(user_id: int, scenario: Scenario) -> ScenarioRun | None:
     ).one_or_none()
 
 
-def start_run(user_id: int, scenario: Scenario, module: Module) -> ScenarioRun:
+def start_run(user_id: int, scenario: Scenario, module: Module, content_version: str) -> ScenarioRun:
     """Open a run at the start node, or return the one already open."""
     db.session.execute(
         insert_ignoring_duplicates(
@@ -42,6 +42,7 @@ def start_run(user_id: int, scenario: Scenario, module: Module) -> ScenarioRun:
                 user_id=user_id,
                 scenario_id=scenario.id,
                 module_version=module.version,
+                content_version=content_version,
                 current_node=scenario.start,
                 points=0,
                 started_at=utcnow(),

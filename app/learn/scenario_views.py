@@ -40,7 +40,9 @@ def scenario_turn(scenario_id: str):
     run = scenario_services.open_run(current_user.id, scenario)
     node_id, position = request.form.get("node", ""), request.form.get("position", "")
     if run is None and node_id == scenario.start and position == "0":
-        run = scenario_services.start_run(current_user.id, scenario, module)
+        run = scenario_services.start_run(
+            current_user.id, scenario, module, current_app.extensions["course"].version
+        )
     if run is None or node_id != run.current_node or position != str(len(run.steps)):
         flash("That part of the conversation is already answered; it carries on from here.", "info")
         return redirect(player_url)

@@ -23,6 +23,7 @@ class CertificationEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     module_versions: Mapped[dict | None] = mapped_column(JSON)  # sign_off: versions it was earned on
+    content_version: Mapped[str | None] = mapped_column(String(40))  # git commit or file hash of the course
     # sign_off: the public, unguessable id of the certificate it issues
     certificate_id: Mapped[str | None] = mapped_column(String(43), unique=True)
 

@@ -32,6 +32,7 @@ class QuizAttempt(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     quiz_id: Mapped[str] = mapped_column(String(64))
     module_version: Mapped[int] = mapped_column(Integer)
+    content_version: Mapped[str | None] = mapped_column(String(40))  # git commit or file hash of the course
     draw: Mapped[list] = mapped_column(JSON)  # [{"question": id, "options": [ids in shown order]}]
     answers: Mapped[dict | None] = mapped_column(JSON)  # {question id: [option ids]}; saved drafts too
     credits: Mapped[dict | None] = mapped_column(JSON)  # {question id: 0..1}, set when graded

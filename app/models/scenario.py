@@ -31,6 +31,7 @@ class ScenarioRun(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     scenario_id: Mapped[str] = mapped_column(String(64))
     module_version: Mapped[int] = mapped_column(Integer)
+    content_version: Mapped[str | None] = mapped_column(String(40))  # git commit or file hash of the course
     current_node: Mapped[str] = mapped_column(String(64))
     # A typed reply waits here until the trainee picks the choice it goes with.
     pending_reply: Mapped[str | None] = mapped_column(Text)

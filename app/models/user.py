@@ -16,6 +16,7 @@ from .base import Base, UTCDateTime, utcnow
 class Role(enum.StrEnum):
     TRAINEE = "trainee"
     COORDINATOR = "coordinator"
+    AUTHOR = "author"
     ADMIN = "admin"
 
 
@@ -49,6 +50,10 @@ class User(UserMixin, Base):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.COORDINATOR.value, Role.ADMIN.value)
+
+    @property
+    def is_author(self) -> bool:
+        return self.role in (Role.AUTHOR.value, Role.ADMIN.value)
 
 
 def normalise_email(email: str) -> str:

@@ -187,6 +187,8 @@ def test_complete_then_sign_off_then_verify_then_revoke_and_reinstate(
             db.session.scalar(select(CertificationEvent.reason).where(CertificationEvent.kind == "revoke"))
             == "A safeguarding concern was raised."
         )
+        versions = db.session.scalars(select(CertificationEvent.content_version)).all()
+        assert versions == [app.extensions["course"].version] * 3
 
 
 def test_sign_off_is_refused_until_everything_is_done(app, client, trainee, coordinator):

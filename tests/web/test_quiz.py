@@ -121,6 +121,7 @@ def test_right_answers_pass_and_wrong_answers_fail_on_the_server(app, client, tr
             quiz.id,
         )
         assert attempt.module_version == app.extensions["course"].module_by_id[MODULE].version
+        assert attempt.content_version == app.extensions["course"].version != ""
 
 
 def test_the_result_shows_each_choice_with_its_feedback(app, client, trainee):

@@ -124,6 +124,8 @@ def test_the_best_path_scores_100_and_passes_with_a_full_transcript_and_miti_sum
     )  # CR of CR+SR: 50%
     assert "not a clinical MITI rating" in end
     assert run_rows(app) == [("good-end", 9, 100, True, True)]
+    with app.app_context():
+        assert db.session.scalar(select(ScenarioRun.content_version)) == app.extensions["course"].version
 
 
 def test_the_worst_path_fails(app, client, trainee):
