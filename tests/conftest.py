@@ -7,6 +7,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -43,20 +44,46 @@ def real_course_loaded_once():
 
 @pytest.fixture
 def database_url(tmp_path) -> str:
-    """A fresh, empty database for each test: ``TEST_DATABASE_URL`` if set, else a SQLite file."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    """The database for one test: ``DATABASE_URL`` (e.g. PostgreSQL in CI) or a fresh SQLite file."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+_schema_ready: set[str] = set()
+
+
+def empty_database() -> None:
+    """Give the test an empty schema: a new SQLite file gets its tables; a shared server
+    database gets them once per run and is emptied before every test."""
+    if db.engine.dialect.name != "postgresql":
+        db.create_all()
+        return
+    url = str(db.engine.url)
+    if url not in _schema_ready:
+        db.drop_all()
+        db.create_all()
+        _schema_ready.add(url)
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"))
+
+
+def pytest_report_header(config) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    engine = (
+        url.split(":", 1)[0] if url else "sqlite (a new file per test; set DATABASE_URL to use PostgreSQL)"
+    )
+    return f"PeerPath database: {engine}"
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test"})
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        empty_database()
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 

@@ -89,9 +89,10 @@ def choose(run: ScenarioRun, scenario: Scenario, position: int, choice: Choice) 
                 chosen_at=utcnow(),
             ),
             unique=["run_id", "position"],
-        )
+        ).returning(ScenarioStep.id)
     )
-    if inserted.rowcount != 1:
+    # RETURNING, not rowcount: an ORM-enabled INSERT reports rowcount -1 on some drivers.
+    if inserted.first() is None:
         return False
     target = scenario.nodes[choice.to]
     values: dict = dict(current_node=target.id, points=ScenarioRun.points + choice.points, pending_reply=None)

@@ -13,7 +13,7 @@ from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.models import Role
 
-from ..conftest import Auth
+from ..conftest import Auth, empty_database
 from ..html import elements
 
 
@@ -71,7 +71,7 @@ def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, d
         }
     )
     with app.app_context():
-        db.create_all()
+        empty_database()
     client = app.test_client()
     module = tmp_path / "content" / "modules" / "feedback.md"
     before = client.get("/").text
@@ -86,6 +86,9 @@ def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, d
     assert "feedback.md:6:1: error: &#39;minutes&#39; must be a whole number" in broken.text
     module.write_text(module.read_text().replace("minutes: soon", "minutes: 25"))
     assert client.get("/").status_code == 200
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_without_debug_content_is_loaded_once(tmp_path, database_url):

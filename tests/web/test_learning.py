@@ -49,6 +49,8 @@ def test_progress_survives_a_server_restart(app, client, trainee, database_url):
     new_client = restarted.test_client()
     Auth(new_client).login(trainee)
     assert progress_bars(new_client.get("/").text)[module.id] == (1, len(module.sections))
+    with restarted.app_context():
+        db.engine.dispose()
 
 
 def test_a_section_is_recorded_once_however_often_it_is_opened(app, client, trainee):

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.learning.scenario_engine import graph_of
 from app.models import ScenarioRun, ScenarioStep
 
-from ..conftest import Auth
+from ..conftest import Auth, empty_database
 from ..html import csrf_token, elements
 from ..unit.test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
 from ..unit.test_scenarios import SCENARIO
@@ -36,12 +36,10 @@ def app(database_url, tmp_path):
         }
     )
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        empty_database()
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 
