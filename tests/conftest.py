@@ -68,6 +68,11 @@ def empty_database() -> None:
         connection.execute(text(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE"))
 
 
+def forget_schema() -> None:
+    """For a test that drops tables: the next test builds them again."""
+    _schema_ready.clear()
+
+
 def pytest_report_header(config) -> str:
     url = os.environ.get("DATABASE_URL", "")
     engine = (
