@@ -1,0 +1,125 @@
+"""A live PeerPath server and Debian's Chromium, for tests that use the real browser.
+
+The browser suite runs against its own SQLite database and a copy of the course whose
+program asks for one module and one role-play, so a whole journey fits in one test; the
+web suite covers the full program on both databases.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.auth.services import create_user
+from app.config import PROJECT_ROOT
+from app.extensions import db
+from app.models import Role
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+STAFF_PASSWORD = "browser staff password"
+PROGRAM = """\
+title: 'PeerPath peer mentor certificate: ready to be matched'
+modules:
+  - module: active-listening
+scenarios:
+  - scenario: quiet-first-week
+minimum_minutes: 0
+sign_off: true
+validity_days: 365
+"""
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"browser suite skipped: {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser suite skipped: the playwright package is missing (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, playwright_browser):
+    """The app served over HTTP from a thread, with a coordinator and an author account."""
+    root = tmp_path_factory.mktemp("live")
+    shutil.copytree(PROJECT_ROOT / "content", root / "content")
+    shutil.copytree(PROJECT_ROOT / "quizzes", root / "quizzes")
+    (root / "content" / "program.yaml").write_text(PROGRAM)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
+            "SECRET_KEY": "browser",
+            "CONTENT_DIR": root / "content",
+            "QUIZZES_DIR": root / "quizzes",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        create_user("coordinator@example.org", "Cora Coordinator", STAFF_PASSWORD, Role.COORDINATOR)
+        create_user("author@example.org", "Ari Author", STAFF_PASSWORD, Role.AUTHOR)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def new_page(playwright_browser):
+    """Pages in fresh browser contexts (separate cookies), closed after the test."""
+    contexts = []
+
+    def make(width: int = 1280):
+        context = playwright_browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def register(page, base: str, name: str, email: str, password: str = "a long trainee password") -> None:
+    page.goto(f"{base}/auth/register")
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")

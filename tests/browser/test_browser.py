@@ -1,0 +1,318 @@
+"""PeerPath in real Chromium: a trainee's whole journey and a coordinator's sign-off, every
+page audited with axe-core for every role, keyboard-only use, and phone-sized screens."""
+
+from __future__ import annotations
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+
+from app.extensions import db
+from app.learning.scenario_engine import best_path, graph_of
+from app.models import CertificationEvent, User, utcnow
+
+from .conftest import SCREENSHOTS, STAFF_PASSWORD, log_in, register
+
+MODULE, SCENARIO = "active-listening", "quiet-first-week"
+
+
+def course(server):
+    return server.app.extensions["course"]
+
+
+def answer_quiz_correctly(page, server) -> None:
+    quiz = course(server).quiz_for_module[MODULE]
+    for fieldset in page.locator("fieldset.question").all():
+        question = quiz.question_by_id[fieldset.get_attribute("id").removeprefix("question-")]
+        if question.type == "order":
+            for position, option in enumerate(question.options, 1):
+                page.select_option(f"select[name='q-{question.id}-{option.id}']", str(position))
+        else:
+            for option in question.options:
+                if option.correct:
+                    page.check(f"#q-{question.id}-{option.id}")
+    page.click("button[value=submit]")
+
+
+def play_best_path(page, server) -> None:
+    scenario = course(server).scenario_by_id[SCENARIO]
+    page.goto(f"{server.url}/scenarios/{SCENARIO}")
+    for edge in best_path(graph_of(scenario), scenario.start):
+        if page.locator("textarea[name=reply]").count():
+            page.fill(
+                "textarea[name=reply]", "It sounds like this first week has been lonelier than you expected."
+            )
+            page.click("main form button[type=submit]")
+        page.check(f"#choice-{edge.choice_id}")
+        page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/runs/\d+$"))
+
+
+def result_flags(page) -> tuple[str, str]:
+    summary = page.locator("[data-score]").first
+    return summary.get_attribute("data-score"), summary.get_attribute("data-passed")
+
+
+def test_a_trainee_trains_a_coordinator_signs_off_and_the_certificate_verifies(live_server, new_page):
+    base = live_server.url
+    trainee = new_page()
+    register(trainee, base, "Jordan Journey", "jordan@example.org")
+
+    trainee.goto(f"{base}/modules/{MODULE}")
+    trainee.click("main a.button")  # "Start: <first section>"
+    reflected = False
+    while "/quiz" not in trainee.url:
+        if not reflected and trainee.locator("section.reflect textarea").count():
+            trainee.locator("section.reflect textarea").first.fill(
+                "When my tutor waited for me to finish, I felt heard."
+            )
+            trainee.locator("section.reflect button").first.click()
+            assert "Your reflection is saved" in trainee.inner_text("main")
+            reflected = True
+        trainee.click("a[rel=next]")
+    assert reflected
+
+    trainee.click("main form button")  # start the quiz
+    answer_quiz_correctly(trainee, live_server)
+    assert result_flags(trainee) == ("100", "true")
+
+    play_best_path(trainee, live_server)
+    assert result_flags(trainee) == ("100", "true")
+    trainee.goto(base + "/")
+    assert (
+        trainee.get_attribute("[data-certification-status]", "data-certification-status") == "awaiting_review"
+    )
+
+    coordinator = new_page()
+    log_in(coordinator, base, "coordinator@example.org", STAFF_PASSWORD)
+    coordinator.goto(f"{base}/coordinator/?q=jordan")
+    coordinator.click("text=Jordan Journey")
+    coordinator.fill("form[action$='/sign-off'] textarea", "Met in person; ready to be matched.")
+    coordinator.click("text=Sign off as ready to be matched")
+    assert (
+        coordinator.get_attribute("[data-certification-status]", "data-certification-status") == "certified"
+    )
+
+    trainee.goto(base + "/")
+    assert trainee.get_attribute("[data-certification-status]", "data-certification-status") == "certified"
+    trainee.click("a[href^='/verify/']")
+    assert trainee.get_attribute("[data-certificate-state]", "data-certificate-state") == "valid"
+    assert "Jordan Journey" in trainee.inner_text("main") and "jordan@example.org" not in trainee.content()
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page).response["violations"]
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in results
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def trainee_with_history(page, server, name: str, email: str) -> dict[str, str]:
+    """Register, take the quiz and play the role-play; return the URLs of every trainee page type."""
+    base = server.url
+    register(page, base, name, email)
+    module = course(server).module_by_id[MODULE]
+    urls = {
+        "dashboard": base + "/",
+        "module": f"{base}/modules/{MODULE}",
+        "section": f"{base}/modules/{MODULE}/{module.sections[4].id}",
+        "quiz": f"{base}/modules/{MODULE}/quiz",
+        "password": f"{base}/auth/password",
+        "player": f"{base}/scenarios/{SCENARIO}",
+    }
+    page.goto(urls["quiz"])
+    page.click("main form button")
+    urls["attempt"] = page.url
+    answer_quiz_correctly(page, server)
+    urls["result"] = page.url
+    play_best_path(page, server)
+    urls["ending"] = page.url
+    with server.app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.add(
+            CertificationEvent(
+                user_id=user.id,
+                kind="sign_off",
+                at=utcnow(),
+                certificate_id=f"cert-{user.id}-audit",
+                module_versions={m.id: m.version for m in course(server).modules},
+            )
+        )
+        user.standing_stale = True
+        db.session.commit()
+        urls["mentor"] = f"{base}/coordinator/mentors/{user.id}"
+        urls["verify"] = f"{base}/verify/cert-{user.id}-audit"
+    urls["certificate"] = f"{base}/certificate"
+    return urls
+
+
+def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
+    base = live_server.url
+    trainee = new_page()
+    urls = trainee_with_history(trainee, live_server, "Avery Audit", "avery@example.org")
+    problems = []
+    for name in (
+        "dashboard",
+        "module",
+        "section",
+        "quiz",
+        "attempt",
+        "result",
+        "player",
+        "ending",
+        "password",
+        "certificate",
+    ):
+        if name == "attempt":
+            trainee.goto(urls["quiz"])
+            trainee.click("main form button")
+        else:
+            trainee.goto(urls[name])
+        problems += serious_violations(trainee)
+    visitor = new_page()
+    for url in ("/", "/auth/login", "/auth/register", urls["verify"].removeprefix(base), "/no-such-page"):
+        visitor.goto(base + url)
+        problems += serious_violations(visitor)
+    visitor.goto(base + "/auth/login")
+    visitor.click("main button[type=submit]")  # a form with errors
+    problems += serious_violations(visitor)
+    coordinator = new_page()
+    log_in(coordinator, base, "coordinator@example.org", STAFF_PASSWORD)
+    for url in (
+        "/coordinator/",
+        "/coordinator/cohorts",
+        urls["mentor"].removeprefix(base),
+        "/coordinator/?status=certified&sort=progress",
+    ):
+        coordinator.goto(base + url)
+        problems += serious_violations(coordinator)
+    author = new_page()
+    log_in(author, base, "author@example.org", STAFF_PASSWORD)
+    for url in ("/author/", f"/author/quizzes/{MODULE}", f"/author/scenarios/{SCENARIO}"):
+        author.goto(base + url)
+        problems += serious_violations(author)
+    assert problems == []
+
+
+def has_visible_focus(page) -> bool:
+    return page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }""")
+
+
+def test_the_quiz_and_the_role_play_work_with_the_keyboard_alone(live_server, new_page):
+    base = live_server.url
+    page = new_page()
+    register(page, base, "Kit Keyboard", "kit@example.org")
+    page.goto(f"{base}/modules/{MODULE}/quiz")
+    page.focus("main form button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    quiz = course(live_server).quiz_for_module[MODULE]
+    handled, focus_checked = set(), False
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        active = page.evaluate(
+            "() => ({name: document.activeElement.name || '', type: document.activeElement.type || '', value: document.activeElement.value || ''})"
+        )
+        name = active["name"]
+        if active["type"] == "submit" and active["value"] == "submit":
+            assert has_visible_focus(page)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            break
+        match = re.fullmatch(r"q-(.+)", name)
+        if not match:
+            continue
+        if active["type"] in ("radio", "checkbox"):
+            question = quiz.question_by_id[match.group(1)]
+            focus_checked = focus_checked or has_visible_focus(page)
+            if active["type"] == "radio" and question.id not in handled:
+                handled.add(question.id)
+                right = next(o.id for o in question.options if o.correct)
+                for _ in range(len(question.options) + 1):
+                    if (
+                        page.evaluate(
+                            f"() => document.querySelector('input[name=\"q-{question.id}\"]:checked')?.value"
+                        )
+                        == right
+                    ):
+                        break
+                    if page.evaluate("() => document.activeElement.value") == right:
+                        page.keyboard.press("Space")
+                    else:
+                        page.keyboard.press("ArrowDown")
+            elif active["type"] == "checkbox" and question.option_by_id[active["value"]].correct:
+                page.keyboard.press("Space")
+        elif active["type"] == "select-one":
+            question_id, option_id = next(
+                (q.id, o.id)
+                for q in quiz.questions
+                if q.type == "order"
+                for o in q.options
+                if name == f"q-{q.id}-{o.id}"
+            )
+            question = quiz.question_by_id[question_id]
+            position = [o.id for o in question.options].index(option_id) + 1
+            page.keyboard.type(str(position))
+    page.wait_for_url(re.compile(r".*/result$"))
+    assert focus_checked
+    assert result_flags(page) == ("100", "true")
+
+    scenario = course(live_server).scenario_by_id[SCENARIO]
+    page.goto(f"{base}/scenarios/{SCENARIO}")
+    for edge in best_path(graph_of(scenario), scenario.start):
+        if page.locator("textarea[name=reply]").count():
+            page.focus("textarea[name=reply]")
+            page.keyboard.type("You sound unsure it is working out.")
+            page.keyboard.press("Tab")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+        page.focus("input[name=choice] >> nth=0")
+        for _ in range(5):
+            if page.evaluate("() => document.activeElement.value") == edge.choice_id:
+                break
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
+        assert has_visible_focus(page)
+        page.keyboard.press("Tab")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/runs/\d+$"))
+    assert result_flags(page) == ("100", "true")
+
+
+def test_pages_fit_a_phone_and_screenshots_are_kept(live_server, new_page):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone = new_page(390)
+    urls = trainee_with_history(phone, live_server, "Pat Phone", "pat@example.org")
+    wide = new_page(1280)
+    log_in(wide, live_server.url, "pat@example.org", "a long trainee password")
+    for name in (
+        "dashboard",
+        "module",
+        "section",
+        "quiz",
+        "result",
+        "player",
+        "ending",
+        "certificate",
+        "password",
+    ):
+        phone.goto(urls[name])
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, name
+        assert phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16, name
+    for name in ("dashboard", "section", "attempt", "player"):
+        for page, width in ((phone, 390), (wide, 1280)):
+            if name == "attempt":
+                page.goto(urls["quiz"])
+                page.locator(
+                    "main form button, main a.button"
+                ).first.click()  # start, or continue the open one
+                page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+            else:
+                page.goto(urls[name])
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            assert (SCREENSHOTS / f"{name}-{width}.png").stat().st_size > 10_000
