@@ -31,7 +31,7 @@ YAML_HEADER = (
     "# and add an explanation to each question that lacks one before publishing this quiz.\n"
 )
 
-# Escaped characters are swapped for private-use placeholders while the structure is read,
+# Escaped characters are swapped for private-use stand-ins while the structure is read,
 # so an escaped brace, equals sign or hash never counts as syntax, then swapped back.
 _ESCAPES = {
     "\\": "\ue000",
@@ -43,7 +43,7 @@ _ESCAPES = {
     "}": "\ue006",
 }
 _NEWLINE = "\ue007"
-_RESTORE = {placeholder: char for char, placeholder in _ESCAPES.items()} | {_NEWLINE: "\n"}
+_RESTORE = {stand_in: char for char, stand_in in _ESCAPES.items()} | {_NEWLINE: "\n"}
 _ESCAPE = re.compile(r"\\(.)")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*%\s*(-?\d+(?:\.\d*)?)\s*%")

@@ -256,36 +256,38 @@ def sign_off(user_id: int):
 @bp.post("/mentors/<int:user_id>/revoke")
 def revoke(user_id: int):
     """Revoke a trainee's certification (or block it), with a reason for the log."""
-    mentor = _trainee_or_404(user_id)
-    form = RevokeForm()
-    standing = certification.standing_of(_course(), mentor.id)
-    if standing.status == Status.REVOKED:
-        flash(f"{mentor.name} is already revoked.", "info")
-    elif form.validate_on_submit():
-        certification.record_decision(
-            mentor.id, current_user.id, "revoke", _course(), form.reason.data.strip()
-        )
-        db.session.commit()
-        flash(f"{mentor.name}'s certification is revoked.", "success")
-    else:
-        flash(" ".join(form.reason.errors) or "The form could not be accepted.", "error")
-    return redirect(url_for("coordinate.mentor", user_id=mentor.id))
+    return _decide(
+        user_id,
+        "revoke",
+        RevokeForm(),
+        allowed=lambda s: s != Status.REVOKED,
+        refused="{name} is already revoked.",
+        done="{name}'s certification is revoked.",
+    )
 
 
 @bp.post("/mentors/<int:user_id>/reinstate")
 def reinstate(user_id: int):
     """Lift a revocation, with a reason for the log."""
+    return _decide(
+        user_id,
+        "reinstate",
+        ReinstateForm(),
+        allowed=lambda s: s == Status.REVOKED,
+        refused="{name} is not revoked.",
+        done="{name} is reinstated.",
+    )
+
+
+def _decide(user_id: int, kind: str, form, allowed, refused: str, done: str):
+    """Record a decision that needs a reason, if the trainee's status allows it."""
     mentor = _trainee_or_404(user_id)
-    form = ReinstateForm()
-    standing = certification.standing_of(_course(), mentor.id)
-    if standing.status != Status.REVOKED:
-        flash(f"{mentor.name} is not revoked.", "info")
+    if not allowed(certification.standing_of(_course(), mentor.id).status):
+        flash(refused.format(name=mentor.name), "info")
     elif form.validate_on_submit():
-        certification.record_decision(
-            mentor.id, current_user.id, "reinstate", _course(), form.reason.data.strip()
-        )
+        certification.record_decision(mentor.id, current_user.id, kind, _course(), form.reason.data.strip())
         db.session.commit()
-        flash(f"{mentor.name} is reinstated.", "success")
+        flash(done.format(name=mentor.name), "success")
     else:
         flash(" ".join(form.reason.errors) or "The form could not be accepted.", "error")
     return redirect(url_for("coordinate.mentor", user_id=mentor.id))

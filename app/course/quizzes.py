@@ -8,9 +8,19 @@ from markdown_it import MarkdownIt
 
 from ..learning.question_types import QUESTION_TYPES, AuthoredOption
 from .errors import ContentProblem, Reporter, display_path
-from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
+from .located_yaml import LocatedDict
 from .model import Option, Question, Quiz
-from .schema import Field, boolean, check_mapping, identifier, integer, list_of, one_of, text
+from .schema import (
+    Field,
+    boolean,
+    check_mapping,
+    identifier,
+    integer,
+    list_of,
+    one_of,
+    read_module_file,
+    text,
+)
 
 QUIZ_FIELDS = {
     "id": Field(identifier),
@@ -68,18 +78,9 @@ def load_quizzes(
 
 
 def _load_quiz(md: MarkdownIt, file: Path, report: Reporter, module_ids: set[str]) -> Quiz | None:
-    try:
-        data = load_located_yaml(file.read_text(encoding="utf-8"))
-    except YamlProblem as problem:
-        report(problem.line, problem.message)
+    data = read_module_file(file, QUIZ_FIELDS, "quiz", report, module_ids)
+    if data is None:
         return None
-    except UnicodeDecodeError as error:
-        report(1, f"file is not UTF-8 text ({error.reason})")
-        return None
-    if not check_mapping(data, QUIZ_FIELDS, "quiz", report):
-        return None
-    if data["module"] not in module_ids:
-        report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
     questions = _questions(md, data["questions"], report)
     pool = len(data["questions"])
     if data["draw"] > pool:

@@ -10,9 +10,19 @@ from markdown_it import MarkdownIt
 
 from ..learning.scenario_engine import Edge, path_facts, reachable, without_way_out
 from .errors import ContentProblem, Reporter, display_path
-from .located_yaml import LocatedDict, YamlProblem, load_located_yaml
+from .located_yaml import LocatedDict
 from .model import Choice, Node, Scenario
-from .schema import ID_PATTERN, Field, boolean, check_mapping, identifier, integer, list_of, text
+from .schema import (
+    ID_PATTERN,
+    Field,
+    boolean,
+    check_mapping,
+    identifier,
+    integer,
+    list_of,
+    read_module_file,
+    text,
+)
 
 BEHAVIOUR_CODES = ("Q", "SR", "CR", "AF", "SEEK", "AUTO", "GI", "PERSUADE", "PWP", "CONFRONT")
 
@@ -91,18 +101,9 @@ def load_scenarios(
 
 
 def _load_scenario(md: MarkdownIt, file: Path, report: Reporter, module_ids: set[str]) -> Scenario | None:
-    try:
-        data = load_located_yaml(file.read_text(encoding="utf-8"))
-    except YamlProblem as problem:
-        report(problem.line, problem.message)
+    data = read_module_file(file, SCENARIO_FIELDS, "scenario", report, module_ids)
+    if data is None:
         return None
-    except UnicodeDecodeError as error:
-        report(1, f"file is not UTF-8 text ({error.reason})")
-        return None
-    if not check_mapping(data, SCENARIO_FIELDS, "scenario", report):
-        return None
-    if data["module"] not in module_ids:
-        report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
     nodes = _nodes(md, data["nodes"], report)
     if report.has_errors:
         return None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .located_yaml import LocatedDict, LocatedList
+from .located_yaml import LocatedDict, LocatedList, YamlProblem, load_located_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -101,3 +101,21 @@ def one_of(choices: Iterable[str]) -> Callable[[Any], str | None]:
         return None if value in allowed else f"must be one of {', '.join(allowed)}"
 
     return check
+
+
+def read_module_file(file, fields: dict[str, Field], what: str, report, module_ids: set[str]):
+    """Read a YAML file that belongs to a module (a quiz or a scenario): the mapping when its
+    keys are right, else None; a module it names that does not exist is reported too."""
+    try:
+        data = load_located_yaml(file.read_text(encoding="utf-8"))
+    except YamlProblem as problem:
+        report(problem.line, problem.message)
+        return None
+    except UnicodeDecodeError as error:
+        report(1, f"file is not UTF-8 text ({error.reason})")
+        return None
+    if not check_mapping(data, fields, what, report):
+        return None
+    if data["module"] not in module_ids:
+        report(data.line_of("module"), f"module '{data['module']}' does not exist in content/modules")
+    return data
