@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, select, update
 
 from ..course.model import Course
 from ..database import dialect_insert
@@ -223,6 +223,3 @@ def events_of(user_id: int) -> list[CertificationEvent]:
         )
     )
 
-
-def count_stale() -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(User.standing_stale.is_(True))) or 0
