@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
-    from . import cli, database, preview
+    from . import cli, database, preview, security
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     cli.init_app(app)
     preview.init_app(app)
+    security.init_app(app)
 
     from .api import bp as api_bp
     from .auth import bp as auth_bp

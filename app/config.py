@@ -22,6 +22,8 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.MAX_CONTENT_LENGTH = 256 * 1024
+        # Set TRUST_PROXY=1 when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto.
+        self.TRUST_PROXY = environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes")
         self.WTF_CSRF_TIME_LIMIT = None  # a trainee may read a section for hours before saving
 
     def as_dict(self) -> dict:

@@ -222,4 +222,3 @@ def events_of(user_id: int) -> list[CertificationEvent]:
             .order_by(CertificationEvent.at, CertificationEvent.id)
         )
     )
-

@@ -1,4 +1,4 @@
-from flask import Response, render_template
+from flask import Response, current_app, g, render_template
 
 from . import bp
 
@@ -40,3 +40,31 @@ def not_found(_error):
         title="Page not found",
         message="There is nothing at this address. It may have moved.",
     ), 404
+
+
+@bp.app_errorhandler(413)
+def too_large(_error):
+    """Refuse an oversized request in plain words."""
+    return render_template(
+        "site/error.html",
+        code=413,
+        title="That was too much to send",
+        message="The request was larger than PeerPath accepts. Shorten it and try again.",
+    ), 413
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    """Apologise, give a reference to quote, and log the failure under that reference."""
+    request_id = g.get("request_id", "unknown")
+    current_app.logger.error(
+        "Request %s failed", request_id, exc_info=getattr(error, "original_exception", None)
+    )
+    return render_template(
+        "site/error.html",
+        code=500,
+        title="Something went wrong on our side",
+        message="Your work so far is saved. Please try again in a moment; if it keeps "
+        f"happening, tell your coordinator this reference: {request_id}.",
+        request_id=request_id,
+    ), 500

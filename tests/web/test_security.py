@@ -1,0 +1,82 @@
+"""Outsiders' probes meet a clear refusal: headers, HTTPS-only cookies, error pages that leak
+nothing, oversized requests, and script injection through a name."""
+
+from __future__ import annotations
+
+from app import create_app
+from app.models import Role
+
+from ..conftest import PASSWORD, Auth
+from ..html import csrf_token, elements
+
+
+def test_every_page_carries_the_security_headers(client):
+    for url in ("/", "/auth/login", "/healthz", "/no-such-page"):
+        headers = client.get(url).headers
+        policy = headers["Content-Security-Policy"]
+        assert (
+            "frame-ancestors 'none'" in policy
+            and "script-src 'self'" in policy
+            and "unsafe-inline" not in policy
+        )
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers  # plain HTTP: HSTS would be ignored and misleading
+
+
+def test_over_https_hsts_is_sent_and_the_session_cookie_is_secure(app, make_user):
+    client = app.test_client()
+    page = client.get("/auth/login", base_url="https://localhost")
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    client.post(
+        "/auth/login",
+        base_url="https://localhost",
+        data={"email": make_user(), "password": PASSWORD, "csrf_token": csrf_token(page.text)},
+    )
+    cookie = client.get_cookie("session", domain="localhost")
+    assert cookie is not None and cookie.secure and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_forwarded_https_is_believed_only_behind_a_trusted_proxy(database_url):
+    for trust, expected in ((True, True), (False, False)):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "SECRET_KEY": "t",
+                "TRUST_PROXY": trust,
+            }
+        )
+        response = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
+        assert ("Strict-Transport-Security" in response.headers) is expected
+
+
+def test_a_crash_shows_a_reference_in_the_sites_layout_and_no_internals(app, caplog):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internals: database password is hunter2")
+
+    response = app.test_client().get("/boom-for-test")
+    assert response.status_code == 500
+    reference = response.headers["X-Request-Id"]
+    assert reference in response.text and elements(response.text, "main")
+    assert "hunter2" not in response.text and "Traceback" not in response.text
+    assert any(reference in record.getMessage() for record in caplog.records)
+
+
+def test_an_oversized_request_is_refused_plainly(client):
+    response = client.post("/auth/login", data={"email": "x" * (300 * 1024)})
+    assert response.status_code == 413
+    assert "too much to send" in response.text
+
+
+def test_script_in_a_name_is_shown_as_text_everywhere(app, client, auth, make_user):
+    auth.register("<script>alert('x')</script>", "sly@example.org")
+    assert "<script>alert" not in client.get("/").text
+    coordinator = app.test_client()
+    Auth(coordinator).login(make_user(Role.COORDINATOR))
+    listing = coordinator.get("/coordinator/").text
+    assert "<script>alert" not in listing and "&lt;script&gt;alert" in listing
