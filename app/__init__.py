@@ -30,12 +30,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
     from . import cli, database, preview, security
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     database.init_app(app)
     cli.init_app(app)
     preview.init_app(app)

@@ -23,6 +23,9 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.MAX_CONTENT_LENGTH = 256 * 1024
         # Set TRUST_PROXY=1 when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto.
+        # Login throttling is counted here; use redis://… when several hosts serve together.
+        self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUST_PROXY = environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes")
         self.WTF_CSRF_TIME_LIMIT = None  # a trainee may read a section for hours before saving
 

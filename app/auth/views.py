@@ -1,7 +1,8 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
+from ..models import normalise_email
 from . import bp, services
 from .forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
 
@@ -34,7 +35,29 @@ def register():
     return render_template("auth/register.html", form=form, cohort=cohort)
 
 
+def _login_account() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 200  # a failed login re-renders the form; success redirects
+
+
 @bp.route("/login", methods=("GET", "POST"))
+# Guessing is throttled per account (whoever tries) and per address (whichever accounts).
+@limiter.limit(
+    "10 per 15 minutes",
+    key_func=_login_account,
+    methods=["POST"],
+    deduct_when=_failed_login,
+    error_message="Too many failed logins for this account.",
+)
+@limiter.limit(
+    "30 per 15 minutes",
+    methods=["POST"],
+    deduct_when=_failed_login,
+    error_message="Too many failed logins from this address.",
+)
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:

@@ -42,6 +42,19 @@ def not_found(_error):
     ), 404
 
 
+@bp.app_errorhandler(429)
+def too_many(error):
+    """Slow down guessing, and say so in plain words."""
+    reason = getattr(error, "description", "") or "Too many attempts."
+    return render_template(
+        "site/error.html",
+        code=429,
+        title="Please wait before trying again",
+        message=f"{reason} Wait 15 minutes, then try again. If you have forgotten your "
+        "password, ask your coordinator.",
+    ), 429
+
+
 @bp.app_errorhandler(413)
 def too_large(_error):
     """Refuse an oversized request in plain words."""

@@ -80,3 +80,23 @@ def test_script_in_a_name_is_shown_as_text_everywhere(app, client, auth, make_us
     Auth(coordinator).login(make_user(Role.COORDINATOR))
     listing = coordinator.get("/coordinator/").text
     assert "<script>alert" not in listing and "&lt;script&gt;alert" in listing
+
+
+def test_guessing_a_password_is_throttled_with_a_429_in_plain_words(app, auth, make_user):
+    email = make_user()
+    answers = [auth.login(email, f"wrong guess number {i}").status_code for i in range(25)]
+    assert answers[:10] == [200] * 10 and set(answers[10:]) == {429}
+    refused = auth.login(email)  # even the right password waits now
+    assert refused.status_code == 429
+    assert (
+        "Please wait before trying again" in refused.text
+        and "Too many failed logins for this account" in refused.text
+    )
+    assert refused.headers.get("Retry-After")
+    other = make_user()
+    assert auth.login(other).status_code == 302  # another account from the same address is not locked out
+
+
+def test_many_accounts_from_one_address_are_throttled_too(app, auth):
+    answers = [auth.login(f"nobody{i}@example.org", "wrong password here").status_code for i in range(31)]
+    assert answers[:30] == [200] * 30 and answers[30] == 429
