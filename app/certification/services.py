@@ -118,14 +118,15 @@ def refresh(course: Course, user_ids: list[int], now: datetime | None = None) ->
     for start in range(0, len(user_ids), BATCH):
         batch = user_ids[start : start + BATCH]
         records = load_records(batch)
-        _store(
+        store(
             course,
             {uid: (standing(course.program, course, records[uid], now), records[uid]) for uid in batch},
         )
     return len(user_ids)
 
 
-def _store(course: Course, results: dict[int, tuple[Standing, Records]]) -> None:
+def store(course: Course, results: dict[int, tuple[Standing, Records]]) -> None:
+    """Save computed standings for the lists and clear the trainees' stale flags."""
     if not results:
         return
     rows = [_row(course, user_id, result, records) for user_id, (result, records) in results.items()]

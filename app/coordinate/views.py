@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
@@ -21,12 +20,10 @@ from ..certification import services as certification
 from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
-from ..learn import quiz_services, scenario_services
-from ..learn.progress import QuizSummary, ScenarioSummary, course_progress
-from ..learning.grading import grade
-from ..models import Cohort, Role, User, utcnow
+from ..models import Role, User, utcnow
 from . import bp, services
 from .forms import CohortForm, MentorFilterForm, ReinstateForm, RevokeForm, SignOffForm
+from .record import mentor_record
 
 
 def _course() -> Course:
@@ -160,73 +157,19 @@ def _trainee_or_404(user_id: int) -> User:
 @bp.get("/mentors/<int:user_id>")
 def mentor(user_id: int):
     """Show one trainee's record: progress, quiz answers, role-play transcripts, certification history."""
-    mentor = _trainee_or_404(user_id)
-    course = _course()
-    records = certification.load_records([mentor.id])[mentor.id]
-    standing = certification.standing(course.program, course, records, utcnow())
-    certification.refresh(course, [mentor.id])
-    db.session.commit()
-    quiz_summaries = {}
-    for result in records.quiz_results:
-        old = quiz_summaries.get(result.quiz_id, QuizSummary())
-        quiz_summaries[result.quiz_id] = QuizSummary(
-            old.attempts + 1, max(old.best_score or 0, result.score), old.passed or result.passed
-        )
-    scenario_summaries = {}
-    for result in records.scenario_results:
-        scenario = course.scenario_by_id.get(result.scenario_id)
-        old = scenario_summaries.get(result.scenario_id, ScenarioSummary())
-        passed = scenario is not None and result.score >= scenario.pass_score
-        scenario_summaries[result.scenario_id] = ScenarioSummary(
-            old.finished_runs + 1, max(old.best_score or 0, result.score), old.passed or passed
-        )
-    progress = course_progress(course, set(records.sections_read), quiz_summaries, scenario_summaries)
-    attempts = []
-    for quiz in course.quizzes:
-        for attempt in quiz_services.attempts_for(mentor.id, quiz):
-            if attempt.submitted:
-                attempts.append(
-                    (
-                        quiz,
-                        attempt,
-                        grade(
-                            quiz, quiz_services.drawn_questions(attempt), quiz_services.saved_answers(attempt)
-                        ),
-                    )
-                )
-    runs = []
-    for scenario in course.scenarios:
-        for run in scenario_services.runs_for(mentor.id, scenario):
-            steps = [
-                (
-                    step,
-                    scenario.nodes.get(step.node_id),
-                    scenario.nodes[step.node_id].choice_by_id.get(step.choice_id)
-                    if step.node_id in scenario.nodes
-                    else None,
-                )
-                for step in run.steps
-            ]
-            runs.append((scenario, run, steps))
-    events = certification.events_of(mentor.id)
-    actors = {
-        u.id: u.name
-        for u in db.session.scalars(
-            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
-        )
-    }
-    cohort = db.session.get(Cohort, mentor.cohort_id) if mentor.cohort_id else None
+    record = mentor_record(_course(), _trainee_or_404(user_id))
+    db.session.commit()  # the refreshed standing
     return render_template(
         "coordinate/mentor.html",
-        mentor=mentor,
-        standing=standing,
-        progress=progress,
-        attempts=attempts,
-        runs=runs,
-        events=events,
-        actors=actors,
-        course=course,
-        cohort=cohort,
+        mentor=record.mentor,
+        standing=record.standing,
+        progress=record.progress,
+        attempts=record.attempts,
+        runs=record.runs,
+        events=record.events,
+        actors=record.actors,
+        cohort=record.cohort,
+        course=_course(),
         sign_off_form=SignOffForm(),
         revoke_form=RevokeForm(),
         reinstate_form=ReinstateForm(),
