@@ -60,6 +60,19 @@ class Reporter:
         return any(p.severity == "error" for p in self.problems)
 
 
+def load_each(folder: Path, load_one) -> tuple[list, list[ContentProblem]]:
+    """Run ``load_one(file, report)`` on every ``*.yaml`` in ``folder``, in name order, collecting
+    what loads and every problem found."""
+    items, problems = [], []
+    for file in sorted(folder.glob("*.yaml")):
+        report = Reporter(display_path(file))
+        item = load_one(file, report)
+        problems.extend(report.problems)
+        if item is not None:
+            items.append(item)
+    return items, problems
+
+
 def display_path(path: Path) -> str:
     """Show a path relative to the working directory when it is inside it, as compilers do."""
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from ..learning.question_types import QUESTION_TYPES, AuthoredOption
-from .errors import ContentProblem, Reporter, display_path
+from .errors import ContentProblem, Reporter, display_path, load_each
 from .located_yaml import LocatedDict
 from .model import Option, Question, Quiz
 from .schema import (
@@ -52,28 +52,16 @@ def load_quizzes(
     md: MarkdownIt, quizzes_dir: Path, module_ids: set[str]
 ) -> tuple[list[Quiz], list[ContentProblem]]:
     """Every ``*.yaml`` quiz in ``quizzes_dir``, checked against the modules it belongs to."""
-    quizzes: list[Quiz] = []
-    problems: list[ContentProblem] = []
     if not quizzes_dir.is_dir():
-        return quizzes, [ContentProblem(display_path(quizzes_dir), 1, "quizzes folder not found")]
+        return [], [ContentProblem(display_path(quizzes_dir), 1, "quizzes folder not found")]
+    quizzes, problems = load_each(quizzes_dir, lambda file, report: _load_quiz(md, file, report, module_ids))
     seen: dict[str, str] = {}
-    for file in sorted(quizzes_dir.glob("*.yaml")):
-        report = Reporter(display_path(file))
-        quiz = _load_quiz(md, file, report, module_ids)
-        problems.extend(report.problems)
-        if quiz is None:
-            continue
+    for quiz in quizzes:
         for key, what in ((quiz.id, "quiz id"), (f"module:{quiz.module_id}", "module")):
             if key in seen:
-                problems.append(
-                    ContentProblem(
-                        quiz.path,
-                        1,
-                        f"{what} '{key.removeprefix('module:')}' already has a quiz in {seen[key]}",
-                    )
-                )
+                message = f"{what} '{key.removeprefix('module:')}' already has a quiz in {seen[key]}"
+                problems.append(ContentProblem(quiz.path, 1, message))
             seen.setdefault(key, quiz.path)
-        quizzes.append(quiz)
     return quizzes, problems
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from ..learning.scenario_engine import Edge, path_facts, reachable, without_way_out
-from .errors import ContentProblem, Reporter, display_path
+from .errors import ContentProblem, Reporter, load_each
 from .located_yaml import LocatedDict
 from .model import Choice, Node, Scenario
 from .schema import (
@@ -78,25 +78,17 @@ def load_scenarios(
     md: MarkdownIt, scenarios_dir: Path, module_ids: set[str]
 ) -> tuple[list[Scenario], list[ContentProblem]]:
     """Every ``*.yaml`` scenario in ``scenarios_dir``; a missing folder means no scenarios yet."""
-    scenarios: list[Scenario] = []
-    problems: list[ContentProblem] = []
     if not scenarios_dir.is_dir():
-        return scenarios, problems
+        return [], []
+    scenarios, problems = load_each(
+        scenarios_dir, lambda file, report: _load_scenario(md, file, report, module_ids)
+    )
     seen: dict[str, str] = {}
-    for file in sorted(scenarios_dir.glob("*.yaml")):
-        report = Reporter(display_path(file))
-        scenario = _load_scenario(md, file, report, module_ids)
-        problems.extend(report.problems)
-        if scenario is None:
-            continue
+    for scenario in scenarios:
         if scenario.id in seen:
-            problems.append(
-                ContentProblem(
-                    scenario.path, 1, f"scenario id '{scenario.id}' is also used by {seen[scenario.id]}"
-                )
-            )
+            message = f"scenario id '{scenario.id}' is also used by {seen[scenario.id]}"
+            problems.append(ContentProblem(scenario.path, 1, message))
         seen.setdefault(scenario.id, scenario.path)
-        scenarios.append(scenario)
     return scenarios, problems
 
 
