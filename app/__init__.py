@@ -42,7 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     preview.init_app(app)
     security.init_app(app)
 
+    from .admin import bp as admin_bp
+    from .admin.forms import ROLE_LABELS
     from .api import bp as api_bp
+    from .audit import ACTIONS
     from .auth import bp as auth_bp
     from .author import bp as author_bp
     from .certification.status import STATUS_LABELS
@@ -52,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .verify import bp as verify_bp
 
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
+    app.jinja_env.globals["audit_actions"] = ACTIONS
 
     @app.context_processor
     def content_version() -> dict:
@@ -64,4 +69,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(coordinate_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(author_bp)
+    app.register_blueprint(admin_bp)
     return app

@@ -141,7 +141,7 @@ def api_token_group() -> None:
 @with_appcontext
 def api_token_create(name: str) -> None:
     """Create a token; it is printed once, as the last line, and only its hash is kept."""
-    token, secret = create_token(name)
+    token, secret = create_token(name, actor_id=None)
     db.session.commit()
     click.echo(f"Created API token {token.id} ({token.name}). Store it now: it cannot be shown again.")
     click.echo(secret)
@@ -164,7 +164,7 @@ def api_token_list() -> None:
 @with_appcontext
 def api_token_revoke(token_id: int) -> None:
     """Revoke a token by its id; requests with it are refused from now on."""
-    if not revoke_token(token_id):
+    if not revoke_token(token_id, actor_id=None):
         raise click.ClickException(f"no active token with id {token_id}")
     db.session.commit()
     click.echo(f"Revoked API token {token_id}.")

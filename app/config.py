@@ -27,6 +27,17 @@ class Config:
         self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUST_PROXY = environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes")
+        # Email (password resets). Without MAIL_SERVER, messages go to the console and the outbox table.
+        self.MAIL_SERVER = environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(environ.get("MAIL_PORT") or 587)
+        self.MAIL_SECURITY = environ.get("MAIL_SECURITY", "starttls").lower()  # starttls | ssl | none
+        self.MAIL_USERNAME = environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = environ.get("MAIL_PASSWORD", "")
+        self.MAIL_FROM = environ.get("MAIL_FROM", "PeerPath <no-reply@localhost>")
+        # The site's address for links in emails, e.g. https://peerpath.example.org; without it the
+        # request's Host header is used, which a stranger can forge, so set it on a server.
+        self.PUBLIC_URL = environ.get("PUBLIC_URL", "").rstrip("/")
+        self.PASSWORD_RESET_MAX_AGE = int(environ.get("PASSWORD_RESET_MAX_AGE") or 3600)  # seconds
         self.WTF_CSRF_TIME_LIMIT = None  # a trainee may read a section for hours before saving
 
     def as_dict(self) -> dict:

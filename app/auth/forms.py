@@ -53,5 +53,21 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description=f"At least {MIN_PASSWORD} characters.",
+        validators=[DataRequired(), _password_length],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords do not match.")],
+    )
+
+
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST-only buttons such as log out."""

@@ -45,7 +45,7 @@ def load_user_from_cookie_id(cookie_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user
 

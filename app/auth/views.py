@@ -1,10 +1,19 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import audit
 from ..extensions import db, limiter, login_manager
+from ..mail import send_email
 from ..models import normalise_email
-from . import bp, services
-from .forms import ChangePasswordForm, EmptyForm, LoginForm, RegisterForm
+from . import bp, reset, services
+from .forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
@@ -65,10 +74,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and not user.is_active:
+            # Said only to someone who knows the password, so it reveals nothing to a guesser.
+            form.form_errors.append(
+                "This account has been deactivated. Contact your programme coordinator if you think this is wrong."
+            )
+        elif user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(services.safe_next(request.args.get("next")) or url_for("learn.dashboard"))
-        form.form_errors.append("That email and password do not match an account.")
+        else:
+            form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)
 
 
@@ -95,3 +110,61 @@ def change_password():
             return redirect(url_for("learn.dashboard"))
         form.current.errors.append("That is not your current password.")
     return render_template("auth/password.html", form=form)
+
+
+def _public_url(path: str) -> str:
+    return (current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")) + path
+
+
+def _reset_email() -> str:
+    return "reset-email:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/reset", methods=("GET", "POST"))
+# Each request may send an email: limit how many one person, or one address, can trigger.
+@limiter.limit("5 per hour", key_func=_reset_email, methods=["POST"], error_message="Too many reset emails.")
+@limiter.limit("20 per hour", methods=["POST"], error_message="Too many reset requests from this address.")
+def request_reset():
+    """Ask for a password-reset link by email; the answer is the same whether or not the account exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = reset.active_user_by_email(form.email.data)
+        if user is not None:
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            link = _public_url(url_for("auth.reset_password", token=reset.make_token(user)))
+            send_email(
+                user.email,
+                "Reset your PeerPath password",
+                f"Hello {user.name},\n\n"
+                f"Someone (we hope you) asked to reset the password of your PeerPath account.\n"
+                f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
+                "The link works once. If you did not ask for it, ignore this email: "
+                "your password stays as it is.\n",
+            )
+            db.session.commit()
+        flash(
+            "If an account uses that email, a link to reset its password is on its way. "
+            "Check your inbox (and spam folder) in a few minutes.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=("GET", "POST"))
+def reset_password(token: str):
+    """Choose a new password through the emailed link."""
+    user = reset.user_for_token(token[:512])
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        if not reset.reset_password(user, form.password.data):
+            db.session.rollback()
+            return render_template("auth/reset_invalid.html"), 400
+        audit.record("account.password_reset", "user", user.id, user.id)
+        db.session.commit()
+        logout_user()
+        flash("Your password is changed and every device was logged out. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=user)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, select, update
 
+from .. import audit
 from ..course.model import Course
 from ..database import dialect_insert
 from ..extensions import db
@@ -205,6 +206,7 @@ def record_decision(
         event.module_versions = {m.id: m.version for m in course.modules}
         event.certificate_id = secrets.token_urlsafe(16)
     db.session.add(event)
+    audit.record(f"certification.{kind}", "user", user_id, actor_id, reason=reason)
     db.session.execute(
         update(User)
         .where(User.id == user_id)

@@ -63,7 +63,8 @@ def trainee_query(filters: MentorFilter, now: datetime):
         .select_from(User)
         .outerjoin(Standing, Standing.user_id == User.id)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
-        .where(User.role == Role.TRAINEE.value)
+        # A deactivated account is no longer a mentor in training, nor one to match.
+        .where(User.role == Role.TRAINEE.value, User.deactivated_at.is_(None))
     )
     if filters.q:
         pattern = f"%{filters.q.lower()}%"

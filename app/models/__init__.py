@@ -1,9 +1,11 @@
 """Learner state only: who did what, against which content id and version."""
 
 from .api_token import ApiToken
+from .audit import AuditEntry
 from .base import Base, utcnow
-from .certification import CertificationEvent, Standing
+from .certification import CertificationEvent, Standing, WithdrawnCertificate
 from .cohort import Cohort
+from .outbox import OutboxMessage
 from .progress import Reflection, SectionView
 from .quiz import QuizAttempt
 from .scenario import ScenarioRun, ScenarioStep
@@ -11,9 +13,11 @@ from .user import Role, User, normalise_email
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
     "CertificationEvent",
     "Cohort",
+    "OutboxMessage",
     "QuizAttempt",
     "Reflection",
     "Role",
@@ -22,6 +26,7 @@ __all__ = [
     "SectionView",
     "Standing",
     "User",
+    "WithdrawnCertificate",
     "normalise_email",
     "utcnow",
 ]

@@ -57,3 +57,15 @@ class Standing(Base):
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the stored status last changed: with the dates above, what incremental sync reads.
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WithdrawnCertificate(Base):
+    """A certificate whose holder's data was deleted: its public page still answers "revoked".
+
+    Only the random certificate id is kept, nothing that names the person.
+    """
+
+    __tablename__ = "withdrawn_certificates"
+
+    certificate_id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    withdrawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,8 @@ class User(UserMixin, Base):
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Set by every learning action; the stored standing is recomputed before lists read it.
     standing_stale: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
+    # Set by an admin: the person can no longer log in, and every session they hold ends.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -46,6 +48,11 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to log in an inactive user."""
+        return self.deactivated_at is None
 
     @property
     def is_staff(self) -> bool:

@@ -1,0 +1,69 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..audit import ACTIONS
+from ..models import Role
+
+ROLE_LABELS = {
+    Role.TRAINEE.value: "Trainee",
+    Role.COORDINATOR.value: "Coordinator",
+    Role.AUTHOR.value: "Author",
+    Role.ADMIN.value: "Admin",
+}
+
+
+class UserFilterForm(FlaskForm):
+    """Query-string filters for the account list (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice("", "Any role"), *(SelectChoice(k, v) for k, v in ROLE_LABELS.items())],
+        validators=[Optional()],
+    )
+    state = SelectField(
+        "Account",
+        choices=[SelectChoice("", "Active or deactivated"), SelectChoice("active", "Active"),
+                 SelectChoice("deactivated", "Deactivated")],
+        validators=[Optional()],
+    )
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(
+        "Action",
+        choices=[SelectChoice("", "Every action"), *(SelectChoice(k, v) for k, v in ACTIONS.items())],
+        validators=[Optional()],
+    )
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired(message="Say why: the reason goes in the audit log."), Length(max=1000)],
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Who will use it",
+        description="For example the matching system's name, so you know which token to revoke later.",
+        validators=[DataRequired(), Length(max=120)],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token, for buttons such as "revoke"."""

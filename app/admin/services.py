@@ -1,0 +1,72 @@
+"""Account changes an admin makes; each is written to the audit log in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from .. import audit
+from ..extensions import db
+from ..models import Role, User, utcnow
+
+PAGE_SIZE = 50
+
+
+class RefusedChange(Exception):
+    """A change that would leave the site without a way in, e.g. an admin demoting themselves."""
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    q: str = ""
+    role: str = ""
+    state: str = ""  # "", "active" or "deactivated"
+    page: int = 1
+
+
+def user_page(filters: UserFilter) -> tuple[list[User], int]:
+    query = select(User)
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if filters.role:
+        query = query.where(User.role == filters.role)
+    if filters.state == "active":
+        query = query.where(User.deactivated_at.is_(None))
+    elif filters.state == "deactivated":
+        query = query.where(User.deactivated_at.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    users = db.session.scalars(
+        query.order_by(func.lower(User.name), User.id).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
+    ).all()
+    return list(users), total
+
+
+def change_role(user: User, role: Role, actor: User) -> bool:
+    """Give the account a new role; False if it already had it."""
+    if user.id == actor.id:
+        raise RefusedChange("You cannot change your own role; ask another admin.")
+    if user.role == role.value:
+        return False
+    audit.record("account.role_changed", "user", user.id, actor.id, old=user.role, new=role.value)
+    user.role = role.value
+    return True
+
+
+def deactivate(user: User, actor: User, reason: str) -> None:
+    """Stop the person logging in and end every session they hold."""
+    if user.id == actor.id:
+        raise RefusedChange("You cannot deactivate your own account.")
+    if not user.is_active:
+        raise RefusedChange(f"{user.name}'s account is already deactivated.")
+    user.deactivated_at = utcnow()
+    user.session_version += 1
+    audit.record("account.deactivated", "user", user.id, actor.id, reason=reason)
+
+
+def reactivate(user: User, actor: User, reason: str) -> None:
+    if user.is_active:
+        raise RefusedChange(f"{user.name}'s account is active.")
+    user.deactivated_at = None
+    audit.record("account.reactivated", "user", user.id, actor.id, reason=reason)
