@@ -60,7 +60,9 @@ def page_of_entries(
         query = query.where(AuditEntry.subject_type == subject[0], AuditEntry.subject_id == subject[1])
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     entries = db.session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     user_ids = {e.actor_id for e in entries if e.actor_id} | {
         e.subject_id for e in entries if e.subject_type == "user"

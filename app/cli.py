@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,11 +11,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from . import personal_data
 from .api.tokens import create_token, revoke_token
 from .auth.forms import MIN_PASSWORD
 from .auth.services import create_user
 from .authoring.gift import parse_gift, to_quiz_yaml
 from .authoring.scenario_graph import scenario_svg
+from .backup import BackupRefused, backup_sqlite
 from .certification.services import refresh, refresh_stale
 from .extensions import db
 from .learning.item_stats import GradedAttempt, item_stats
@@ -36,6 +39,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(api_token_group)
     app.cli.add_command(certification_group)
     app.cli.add_command(quiz_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(export_user_command)
+    app.cli.add_command(delete_user_command)
 
 
 @click.command("create-user")
@@ -224,4 +230,55 @@ def import_gift_command(gift_file: str, module_id: str, output: str | None) -> N
     click.echo(
         f"Wrote {len(questions)} questions to {target}; {len(problems)} could not be converted. "
         "Review the feedback, add explanations, set 'draw', then run: flask --app app content check"
+    )
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, force: bool) -> None:
+    """Write a consistent copy of the SQLite database to PATH while the app keeps serving."""
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists already; choose another name or add --force")
+    try:
+        size = backup_sqlite(db.engine, path)
+    except BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Backed up the database to {path} ({size:,} bytes).")
+
+
+def _person(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no account uses {email}")
+    return user
+
+
+@click.command("export-user")
+@click.argument("email")
+@click.option("--output", "-o", type=click.File("w"), default="-", help="Write here instead of the console.")
+@with_appcontext
+def export_user_command(email: str, output) -> None:
+    """Write everything PeerPath holds about one person as JSON (a data-protection access request)."""
+    json.dump(personal_data.export_user(_person(email)), output, indent=2, ensure_ascii=False)
+    output.write("\n")
+
+
+@click.command("delete-user")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def delete_user_command(email: str, yes: bool) -> None:
+    """Delete one person and all their records (a data-protection erasure request).
+
+    Their certificates' public pages will answer "revoked". Export first if they asked for a copy.
+    """
+    user = _person(email)
+    if not yes:
+        click.confirm(f"Delete {user.name} <{user.email}> and every record about them?", abort=True)
+    withdrawn = personal_data.delete_user(user)
+    db.session.commit()
+    click.echo(
+        f"Deleted the account and records of {email}; {withdrawn} certificate(s) now verify as revoked."
     )

@@ -7,7 +7,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -159,3 +159,18 @@ def trainee(make_user, auth):
     email = make_user(Role.TRAINEE, name="Tomás Trainee")
     auth.login(email)
     return email
+
+
+def user_id(app, email: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+
+@pytest.fixture
+def admin(app, make_user):
+    """A logged-in admin's client; ``client.admin_id`` is their user id."""
+    client = app.test_client()
+    email = make_user(Role.ADMIN, name="Ada Admin")
+    Auth(client).login(email)
+    client.admin_id = user_id(app, email)
+    return client

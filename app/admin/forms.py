@@ -27,8 +27,11 @@ class UserFilterForm(FlaskForm):
     )
     state = SelectField(
         "Account",
-        choices=[SelectChoice("", "Active or deactivated"), SelectChoice("active", "Active"),
-                 SelectChoice("deactivated", "Deactivated")],
+        choices=[
+            SelectChoice("", "Active or deactivated"),
+            SelectChoice("active", "Active"),
+            SelectChoice("deactivated", "Deactivated"),
+        ],
         validators=[Optional()],
     )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])

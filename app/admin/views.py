@@ -32,7 +32,10 @@ def users():
     """Every account, with search and filters."""
     form = _valid_or_defaults(UserFilterForm(request.args))
     filters = services.UserFilter(
-        q=(form.q.data or "").strip(), role=form.role.data or "", state=form.state.data or "", page=form.page.data or 1
+        q=(form.q.data or "").strip(),
+        role=form.role.data or "",
+        state=form.state.data or "",
+        page=form.page.data or 1,
     )
     rows, total = services.user_page(filters)
     args = {k: v for k, v in request.args.items() if k != "page"}

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from ..certification.services import standing_of
 from ..extensions import db
-from ..models import CertificationEvent, User
+from ..models import CertificationEvent, User, WithdrawnCertificate
 from . import bp
 
 
@@ -16,7 +16,10 @@ def certificate(certificate_id: str):
         )
     )
     if event is None:
-        abort(404)
+        if db.session.get(WithdrawnCertificate, certificate_id) is None:
+            abort(404)
+        # The holder's data was deleted on request: still a clear "do not rely on this".
+        return render_template("verify/certificate.html", name=None, state="revoked")
     course = current_app.extensions["course"]
     mentor = db.session.get(User, event.user_id)
     standing = standing_of(course, mentor.id)

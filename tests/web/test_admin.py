@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 from app.extensions import db
 from app.models import ApiToken, AuditEntry, Role, User
 
-from ..conftest import Auth
+from ..conftest import Auth, user_id
 from ..html import csrf_token, elements
 from .test_certification import complete_course
 
@@ -29,26 +29,12 @@ ADMIN_ROUTES = [
 ]
 
 
-def user_id(app, email: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(User.id).where(User.email == email))
-
-
 def audit_actions(app) -> list[tuple[str, int | None, str, int, dict]]:
     with app.app_context():
         return [
             (e.action, e.actor_id, e.subject_type, e.subject_id, e.details)
             for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         ]
-
-
-@pytest.fixture
-def admin(app, make_user):
-    client = app.test_client()
-    email = make_user(Role.ADMIN, name="Ada Admin")
-    Auth(client).login(email)
-    client.admin_id = user_id(app, email)
-    return client
 
 
 def post(client, page_url: str, action: str, **fields):
@@ -88,7 +74,9 @@ def test_deactivation_ends_sessions_refuses_login_and_hides_the_mentor(app, admi
     assert mentor.get("/").status_code == 200
     secret = runner.invoke(args=["api-token", "create", "Matcher"]).output.strip().splitlines()[-1]
     api = {"Authorization": f"Bearer {secret}"}
-    assert [m["id"] for m in json.loads(admin.get("/api/v1/mentors", headers=api).text)["mentors"]] == [target]
+    assert [m["id"] for m in json.loads(admin.get("/api/v1/mentors", headers=api).text)["mentors"]] == [
+        target
+    ]
 
     page = f"/admin/users/{target}"
     refused = post(admin, page, f"{page}/deactivate", reason="")
