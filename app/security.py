@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -41,6 +41,15 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def assign_request_id() -> None:
         g.request_id = secrets.token_hex(6)
+
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No name, answer or id has a use for NUL, and PostgreSQL refuses it in text: a 400, not a 500."""
+        fields = [*request.args.lists(), *(request.form.lists() if request.method == "POST" else [])]
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in fields
+        ):
+            abort(400)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -16,19 +16,19 @@ from .test_quiz import answer_fields, drawn_questions, start
 THREADS = 8
 
 
-def race(make_request) -> list[int]:
+def race(make_request, threads: int = THREADS) -> list[int]:
     """Run the same request from several threads released at once; return their status codes."""
-    barrier = threading.Barrier(THREADS)
+    barrier = threading.Barrier(threads)
     codes: list[int] = []
 
     def worker():
         barrier.wait()
         codes.append(make_request())
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in workers:
         thread.start()
-    for thread in threads:
+    for thread in workers:
         thread.join()
     return codes
 

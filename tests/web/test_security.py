@@ -100,3 +100,37 @@ def test_guessing_a_password_is_throttled_with_a_429_in_plain_words(app, auth, m
 def test_many_accounts_from_one_address_are_throttled_too(app, auth):
     answers = [auth.login(f"nobody{i}@example.org", "wrong password here").status_code for i in range(31)]
     assert answers[:30] == [200] * 30 and answers[30] == 429
+
+
+MALFORMED_QUERIES = [
+    "/coordinator/?status=sleeping&sort=password&order=sideways&page=-3&cohort=1%27%20OR%201=1&stalled=maybe",
+    "/coordinator/?q=" + "%F0%9F%98%80" * 300,
+    "/coordinator/?q=%00%ff%fe",
+    "/coordinator/mentors.csv?page=abc&sort=%27",
+    "/admin/users?role=%3Cscript%3E&state=zzz&page=1e9",
+    "/admin/audit?action=%27%3B%20DROP%20TABLE%20users&page=NaN",
+    "/api/v1/mentors?per_page=1e99&page=0",
+    "/api/v1/mentors?since=2026-13-45",
+    "/auth/register?invite=" + "x" * 5000,
+    "/auth/login?next=" + "%2F" * 3000,
+]
+
+
+def test_malformed_query_parameters_get_a_clear_answer_never_a_crash(app, admin, runner):
+    secret = runner.invoke(args=["api-token", "create", "Probe"]).output.strip().splitlines()[-1]
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash would show as a 500, not a test error
+    for url in MALFORMED_QUERIES:
+        response = admin.get(url, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code in (200, 302, 400), (url, response.status_code)
+        assert "<script>" not in response.text and "Traceback" not in response.text
+
+
+def test_nul_characters_are_refused_in_paths_queries_and_forms(app, client, trainee):
+    assert client.get("/verify/abc%00def").status_code == 400
+    assert client.get("/coordinator/?q=a%00b").status_code == 400
+    page = client.get("/auth/password").text
+    response = client.post(
+        "/auth/password",
+        data={"csrf_token": csrf_token(page), "current": "x\x00", "password": "y" * 12, "confirm": "y" * 12},
+    )
+    assert response.status_code == 400 and "request id" not in response.text.lower()

@@ -1,0 +1,143 @@
+"""Against gunicorn with four worker processes: the same submission from many places is recorded
+exactly once, and killing workers mid-request loses nothing that was already committed."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import signal
+import threading
+import time
+
+from sqlalchemy import func, select, text
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import db
+from app.models import QuizAttempt, ScenarioStep, SectionView, User
+
+from ..conftest import Auth
+from ..html import csrf_token
+from ..web.test_concurrency import race
+from ..web.test_quiz import answer_fields, drawn_questions, start
+from .conftest import ConnectionLost, HttpClient
+
+SENDERS = 16
+KILLS = 6
+BOOT_SECONDS = 3.0  # a worker younger than this may still be loading the course
+
+
+def logged_in(gunicorn, make_user) -> HttpClient:
+    browser = gunicorn.client()
+    assert Auth(browser).login(make_user()).status_code == 302
+    return browser
+
+
+def tab_of(browser: HttpClient) -> HttpClient:
+    """Another tab of the same browser: the same session cookie, its own connection."""
+    return HttpClient(browser.port, dict(browser.cookies))
+
+
+def test_one_quiz_submission_sent_sixteen_times_at_once_is_graded_once(app, gunicorn, make_user):
+    browser = logged_in(gunicorn, make_user)
+    url, page = start(browser)
+    fields = MultiDict(
+        [
+            ("csrf_token", csrf_token(page)),
+            ("action", "submit"),
+            *answer_fields(drawn_questions(app, page), right=True),
+        ]
+    )
+    codes = race(lambda: tab_of(browser).post(url, fields).status_code, SENDERS)
+    assert codes == [302] * SENDERS  # every sender is sent on to the one result
+    with app.app_context():
+        graded = db.session.execute(select(QuizAttempt.score, QuizAttempt.submitted_at)).all()
+    assert len(graded) == 1 and graded[0].score == 100 and graded[0].submitted_at is not None
+    assert browser.get(f"{url}/result").status_code == 200
+
+
+def test_one_role_play_turn_sent_sixteen_times_at_once_is_recorded_once(app, gunicorn, make_user):
+    browser = logged_in(gunicorn, make_user)
+    scenario = app.extensions["course"].scenarios[0]
+    url = f"/scenarios/{scenario.id}"
+    node = scenario.nodes[scenario.start]
+    data = {"csrf_token": csrf_token(browser.get(url).text), "node": node.id, "position": "0"}
+    if node.reply_prompt:
+        browser.post(url, {**data, "reply": "A typed reply."})
+    codes = race(
+        lambda: tab_of(browser).post(url, {**data, "choice": node.choices[0].id}).status_code, SENDERS
+    )
+    assert set(codes) == {302}
+    with app.app_context():
+        assert db.session.scalars(select(ScenarioStep.position)).all() == [0]
+
+
+def test_killing_workers_mid_request_loses_nothing_already_committed(app, gunicorn):
+    """Four people register and read sections non-stop while workers are SIGKILLed one at a time.
+    Every registration and every read that was answered had been committed first, so each one
+    must be in the database afterwards; interrupted requests may or may not have landed."""
+    pages = [(m.id, s.id) for m in app.extensions["course"].modules for s in m.sections[:3]]
+    accounts: set[str] = set()
+    reads: set[tuple[str, str, str]] = set()
+    interrupted: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def keep_using_the_site(reader: int) -> None:
+        for n in itertools.count():
+            if stop.is_set():
+                return
+            email = f"reader{reader}-{n}@example.org"
+            browser = gunicorn.client()
+            try:
+                if Auth(browser).register(f"Reader {reader}-{n}", email).status_code != 302:
+                    continue
+                with lock:
+                    accounts.add(email)
+                for module_id, section_id in random.sample(pages, 3):
+                    if browser.get(f"/modules/{module_id}/{section_id}").status_code == 200:
+                        with lock:
+                            reads.add((email, module_id, section_id))
+            except ConnectionLost as lost:
+                with lock:
+                    interrupted.append(str(lost))
+
+    readers = [threading.Thread(target=keep_using_the_site, args=(r,)) for r in range(4)]
+    for reader in readers:
+        reader.start()
+    kills = 0
+    try:
+        while kills < KILLS:
+            booted = gunicorn.worker_pids(older_than=BOOT_SECONDS)  # never one still starting up
+            if booted:
+                os.kill(random.choice(booted), signal.SIGKILL)
+                kills += 1
+            time.sleep(1.0)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+
+    print(
+        f"{kills} kills, {len(interrupted)} requests cut off, {len(accounts)} registrations, {len(reads)} reads"
+    )
+    assert interrupted, f"none of {kills} kills interrupted a request: the test proved nothing"
+    with app.app_context():
+        stored_accounts = set(db.session.scalars(select(User.email)))
+        stored_reads = set(
+            db.session.execute(
+                select(User.email, SectionView.module_id, SectionView.section_id).join(
+                    SectionView, SectionView.user_id == User.id
+                )
+            ).all()
+        )
+        views = db.session.scalar(select(func.count()).select_from(SectionView))
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    assert accounts and reads, "nothing went through between the kills"
+    assert accounts <= stored_accounts, sorted(accounts - stored_accounts)
+    assert reads <= stored_reads, sorted(reads - stored_reads)[:5]
+    assert views == len(stored_reads)  # and nothing was recorded twice
+    gunicorn.wait_for_workers()
+    assert gunicorn.client().get("/healthz").status_code == 200
