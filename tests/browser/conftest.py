@@ -80,6 +80,7 @@ def live_server(tmp_path_factory, playwright_browser):
         db.create_all()
         create_user("coordinator@example.org", "Cora Coordinator", STAFF_PASSWORD, Role.COORDINATOR)
         create_user("author@example.org", "Ari Author", STAFF_PASSWORD, Role.AUTHOR)
+        create_user("admin@example.org", "Ada Admin", STAFF_PASSWORD, Role.ADMIN)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -8,6 +8,7 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
+from app.auth.reset import make_token as make_reset_token
 from app.extensions import db
 from app.learning.scenario_engine import best_path, graph_of
 from app.models import CertificationEvent, User, utcnow
@@ -144,6 +145,8 @@ def trainee_with_history(page, server, name: str, email: str) -> dict[str, str]:
         user.standing_stale = True
         db.session.commit()
         urls["mentor"] = f"{base}/coordinator/mentors/{user.id}"
+        urls["account"] = f"{base}/admin/users/{user.id}"
+        urls["reset"] = f"{base}/auth/reset/{make_reset_token(user)}"
         urls["verify"] = f"{base}/verify/cert-{user.id}-audit"
     urls["certificate"] = f"{base}/certificate"
     return urls
@@ -173,7 +176,16 @@ def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
             trainee.goto(urls[name])
         problems += serious_violations(trainee)
     visitor = new_page()
-    for url in ("/", "/auth/login", "/auth/register", urls["verify"].removeprefix(base), "/no-such-page"):
+    for url in (
+        "/",
+        "/auth/login",
+        "/auth/register",
+        "/auth/reset",
+        urls["reset"].removeprefix(base),
+        "/auth/reset/not-a-valid-link",
+        urls["verify"].removeprefix(base),
+        "/no-such-page",
+    ):
         visitor.goto(base + url)
         problems += serious_violations(visitor)
     visitor.goto(base + "/auth/login")
@@ -194,6 +206,16 @@ def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
     for url in ("/author/", f"/author/quizzes/{MODULE}", f"/author/scenarios/{SCENARIO}"):
         author.goto(base + url)
         problems += serious_violations(author)
+    admin = new_page()
+    log_in(admin, base, "admin@example.org", STAFF_PASSWORD)
+    admin.goto(base + "/admin/tokens")
+    admin.fill("#name", "Matching system")
+    admin.click("main form:last-of-type button[type=submit]")
+    assert admin.locator("[data-secret]").count() == 1  # the page that shows a new token once
+    problems += serious_violations(admin)
+    for url in ("/admin/users", urls["account"].removeprefix(base), "/admin/audit", "/admin/users?role=nope"):
+        admin.goto(base + url)
+        problems += serious_violations(admin)
     assert problems == []
 
 
