@@ -23,8 +23,9 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.MAX_CONTENT_LENGTH = 256 * 1024
         # Set TRUST_PROXY=1 when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto.
-        # Login throttling is counted here; use redis://… when several hosts serve together.
-        self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Login throttling is counted in the app's database (shared by every worker and host);
+        # redis://… works too.
+        self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI", "peerpath-db://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUST_PROXY = environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes")
         # Email (password resets). Without MAIL_SERVER, messages go to the console and the outbox table.

@@ -8,6 +8,7 @@ from .cohort import Cohort
 from .outbox import OutboxMessage
 from .progress import Reflection, SectionView
 from .quiz import QuizAttempt
+from .rate_limit import RateLimitCounter
 from .scenario import ScenarioRun, ScenarioStep
 from .user import Role, User, normalise_email
 
@@ -19,6 +20,7 @@ __all__ = [
     "Cohort",
     "OutboxMessage",
     "QuizAttempt",
+    "RateLimitCounter",
     "Reflection",
     "Role",
     "ScenarioRun",

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.models import QuizAttempt, ScenarioStep, SectionView, User
 
-from ..conftest import Auth
+from ..conftest import PASSWORD, Auth
 from ..html import csrf_token
 from ..web.test_concurrency import race
 from ..web.test_quiz import answer_fields, drawn_questions, start
@@ -141,3 +141,18 @@ def test_killing_workers_mid_request_loses_nothing_already_committed(app, gunico
     assert views == len(stored_reads)  # and nothing was recorded twice
     gunicorn.wait_for_workers()
     assert gunicorn.client().get("/healthz").status_code == 200
+
+
+def test_login_throttling_counts_across_all_four_workers(app, gunicorn, make_user):
+    """Counters live in the database, not in a worker's memory: 10 failures per account in all."""
+    email = make_user()
+    guesser = gunicorn.client()
+
+    def guess(password: str) -> int:
+        page = guesser.get("/auth/login").text
+        data = {"email": email, "password": password, "csrf_token": csrf_token(page)}
+        return guesser.post("/auth/login", data).status_code
+
+    codes = [guess(f"wrong guess number {n}") for n in range(25)]
+    assert codes == [200] * 10 + [429] * 15
+    assert guess(PASSWORD) == 429  # the account is closed to this address until the window ends
