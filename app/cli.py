@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from .extensions import db
 from .learning.item_stats import GradedAttempt, item_stats
 from .learning.scenario_engine import graph_of, path_facts
 from .models import ApiToken, QuizAttempt, Role, User, normalise_email
+from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 
 DEMO_ACCOUNTS = (
     ("trainee@example.org", "Tess Trainee", Role.TRAINEE, "demo-trainee-pass"),
@@ -70,13 +72,30 @@ def create_user_command(email: str, name: str, role: str, password_stdin: bool) 
 
 
 @click.command("seed-demo")
+@click.option(
+    "--trainees",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    help="Also create this many trainees with varied progress.",
+)
+@click.option("--seed", type=int, help="Random seed, for the same trainees every time.")
 @with_appcontext
-def seed_demo_command() -> None:
-    """Create the demo accounts (once) and print how to log in with them."""
+def seed_demo_command(trainees: int, seed: int | None) -> None:
+    """Create the demo accounts (once) and print how to log in with them; optionally many demo trainees."""
     for email, name, role, password in DEMO_ACCOUNTS:
         if not db.session.scalar(select(User.id).where(User.email == email)):
             create_user(email, name, password, role)
     db.session.commit()
+    if trainees:
+        started = time.perf_counter()
+        result = seed_trainees(current_app.extensions["course"], trainees, seed)
+        db.session.commit()
+        click.echo(
+            f"Created {result.trainees:,} trainees in {result.cohorts} cohorts with {result.section_views:,} sections "
+            f"read, {result.quiz_attempts:,} quiz attempts, {result.scenario_runs:,} role-plays and "
+            f"{result.decisions:,} decisions in {time.perf_counter() - started:.1f} s "
+            f"(their password: {DEMO_TRAINEE_PASSWORD})."
+        )
     click.echo("Demo accounts (for trying PeerPath locally; never use these on a server):")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<12} {email:<26} password: {password}")

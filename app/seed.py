@@ -1,0 +1,241 @@
+"""Demo trainees in bulk, with realistic and varied progress, for trying the coordinator pages
+and for benchmarks. Rows go in with multi-row INSERTs; nothing here runs per request."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select
+from werkzeug.security import generate_password_hash
+
+from .certification.services import refresh
+from .course import Course
+from .extensions import db
+from .models import (
+    CertificationEvent,
+    Cohort,
+    QuizAttempt,
+    Role,
+    ScenarioRun,
+    SectionView,
+    User,
+    utcnow,
+)
+
+DEMO_TRAINEE_PASSWORD = "demo-trainee-pass"
+CHUNK = 5000
+TRAINEES_PER_COHORT = 250
+
+FIRST_NAMES = (
+    "Aisha Ben Chloé Dev Emeka Farah Gus Hana Ines Jonah Kemi Luca Maya Nikhil Olu Priya Quinn Rosa "
+    "Sami Tomás Uma Vik Wren Xin Yusuf Zoe Amara Bilal Carmen Dmitri Eilidh Femi Grace Hugo Ivy"
+).split()
+LAST_NAMES = (
+    "Adeyemi Brown Chen Dubois Evans Fernández Garcia Hassan Ito Jones Kowalski Lee Murphy Nguyen "
+    "Okafor Patel Quigley Rossi Singh Taylor Ueda Vargas Williams Xu Yilmaz Zhang"
+).split()
+
+# (stage, share of trainees): not started, part-way, everything done and waiting for sign-off,
+# signed off recently, signed off over a year ago (expired), revoked.
+STAGES = (
+    ("not_started", 0.15),
+    ("early", 0.22),
+    ("midway", 0.25),
+    ("awaiting_review", 0.12),
+    ("certified", 0.17),
+    ("expired", 0.06),
+    ("revoked", 0.03),
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    trainees: int
+    cohorts: int
+    section_views: int
+    quiz_attempts: int
+    scenario_runs: int
+    decisions: int
+
+
+def seed_trainees(
+    course: Course, count: int, seed: int | None = None, now: datetime | None = None
+) -> SeedResult:
+    """Create ``count`` trainees in cohorts of about 250, with progress drawn from ``STAGES``."""
+    rng = random.Random(seed)
+    now = now or utcnow()
+    batch = secrets.token_hex(3)
+    password_hash = generate_password_hash(DEMO_TRAINEE_PASSWORD)  # slow on purpose: once
+
+    cohort_count = max(1, -(-count // TRAINEES_PER_COHORT))
+    cohort_rows = [
+        {
+            "name": f"Demo cohort {batch}-{n + 1:03d}",
+            "invite_code": secrets.token_urlsafe(16),
+            "created_at": now,
+        }
+        for n in range(cohort_count)
+    ]
+    db.session.execute(insert(Cohort), cohort_rows)
+    cohort_ids = list(db.session.scalars(select(Cohort.id).where(Cohort.name.like(f"Demo cohort {batch}-%"))))
+
+    stages = rng.choices([s for s, _ in STAGES], weights=[w for _, w in STAGES], k=count)
+    user_rows = []
+    for n, stage in enumerate(stages):
+        registered = now - timedelta(
+            days=rng.randint(400, 700) if stage == "expired" else rng.randint(1, 330)
+        )
+        user_rows.append(
+            {
+                "email": f"trainee-{batch}-{n + 1}@example.org",
+                "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                "password_hash": password_hash,
+                "role": Role.TRAINEE.value,
+                "session_version": 1,
+                "created_at": registered,
+                "cohort_id": cohort_ids[n // TRAINEES_PER_COHORT],
+                "seconds_on_task": 0,
+                "standing_stale": True,
+            }
+        )
+    _insert_chunked(User, user_rows)
+    users = db.session.execute(
+        select(User.id, User.created_at).where(User.email.like(f"trainee-{batch}-%")).order_by(User.id)
+    ).all()
+
+    views, attempts, runs, events, activity = [], [], [], [], []
+    for (user_id, registered), stage in zip(users, stages, strict=True):
+        done_modules = _modules_done(course, stage, rng)
+        start = registered + timedelta(hours=rng.randint(1, 48))
+        moment = start
+        for index, module in enumerate(course.modules):
+            if index > done_modules:
+                break
+            sections = (
+                module.sections
+                if index < done_modules
+                else module.sections[: rng.randint(0, len(module.sections) - 1)]
+            )
+            for section in sections:
+                moment += timedelta(minutes=rng.randint(2, 6))
+                views.append(
+                    {
+                        "user_id": user_id,
+                        "module_id": module.id,
+                        "section_id": section.id,
+                        "module_version": module.version,
+                        "viewed_at": moment,
+                    }
+                )
+            if index < done_modules:
+                moment = _quiz_and_role_play(course, module, user_id, moment, rng, attempts, runs)
+        last = moment if stage != "not_started" else None
+        if stage in ("certified", "expired", "revoked"):
+            signed = (
+                now - timedelta(days=rng.randint(370, 500))
+                if stage == "expired"
+                else max(moment + timedelta(days=1), now - timedelta(days=rng.randint(1, 300)))
+            )
+            signed = min(signed, now)
+            events.append(_decision(user_id, "sign_off", signed, course))
+            if stage == "revoked":
+                events.append(
+                    _decision(
+                        user_id,
+                        "revoke",
+                        min(now, signed + timedelta(days=20)),
+                        course,
+                        reason="Demo: the programme withdrew this mentor.",
+                    )
+                )
+        if stage in ("early", "midway"):  # still going, or stalled: quiet for over two weeks
+            stalled = rng.random() < 0.3
+            last = now - (timedelta(days=rng.randint(15, 60)) if stalled else timedelta(hours=rng.randint(1, 300)))
+        activity.append((user_id, last, int((moment - start).total_seconds()) if last else 0))
+
+    _insert_chunked(SectionView, views)
+    _insert_chunked(QuizAttempt, attempts)
+    _insert_chunked(ScenarioRun, runs)
+    _insert_chunked(CertificationEvent, events)
+    db.session.execute(
+        User.__table__.update()
+        .where(User.__table__.c.id == db.bindparam("uid"))
+        .values(last_activity_at=db.bindparam("last"), seconds_on_task=db.bindparam("seconds")),
+        [{"uid": uid, "last": last, "seconds": seconds} for uid, last, seconds in activity],
+    )
+    refresh(course, [user_id for user_id, _ in users], now)
+    return SeedResult(count, cohort_count, len(views), len(attempts), len(runs), len(events))
+
+
+def _modules_done(course: Course, stage: str, rng: random.Random) -> int:
+    total = len(course.modules)
+    if stage == "not_started":
+        return -1
+    if stage == "early":
+        return rng.randint(0, 1)
+    if stage == "midway":
+        return rng.randint(2, total - 1)
+    return total
+
+
+def _quiz_and_role_play(course, module, user_id, moment, rng, attempts, runs):
+    """A module finished: its quiz passed (sometimes after a failed try) and its role-plays played."""
+    quiz = course.quiz_for_module.get(module.id)
+    if quiz is not None:
+        tries = [rng.randint(40, quiz.pass_mark - 1)] if rng.random() < 0.25 else []
+        tries.append(rng.randint(quiz.pass_mark, 100))
+        for score in tries:
+            moment += timedelta(minutes=rng.randint(8, 20))
+            attempts.append(
+                {
+                    "user_id": user_id,
+                    "quiz_id": quiz.id,
+                    "module_version": module.version,
+                    "draw": [],
+                    "answers": {},
+                    "credits": {},
+                    "score": score,
+                    "passed": score >= quiz.pass_mark,
+                    "started_at": moment - timedelta(minutes=8),
+                    "submitted_at": moment,
+                }
+            )
+    for scenario in course.scenarios_for_module.get(module.id, ()):
+        moment += timedelta(minutes=rng.randint(4, 10))
+        score = rng.randint(scenario.pass_score, 100)
+        runs.append(
+            {
+                "user_id": user_id,
+                "scenario_id": scenario.id,
+                "module_version": module.version,
+                "current_node": scenario.start,
+                "points": 0,
+                "score": score,
+                "passed": True,
+                "ending": None,
+                "started_at": moment - timedelta(minutes=5),
+                "finished_at": moment,
+            }
+        )
+    return moment
+
+
+def _decision(user_id: int, kind: str, at: datetime, course: Course, reason: str | None = None) -> dict:
+    return {
+        "user_id": user_id,
+        "kind": kind,
+        "actor_id": None,
+        "reason": reason,
+        "at": at,
+        "module_versions": {m.id: m.version for m in course.modules} if kind == "sign_off" else None,
+        "content_version": course.version,
+        "certificate_id": secrets.token_urlsafe(16) if kind == "sign_off" else None,
+    }
+
+
+def _insert_chunked(model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(model), rows[start : start + CHUNK])
