@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install install-test migrate clean
+.PHONY: run test bench install install-test migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ run: migrate
 test: install-test
 	$(FLASK) content check --strict
 	$(BIN)/python -m pytest
+
+# Benchmarks (not tests): gunicorn with 2 workers on 10,000 seeded trainees; PG=1 for PostgreSQL.
+bench: install-test
+ifeq ($(PG),1)
+	.ci/with-postgres $(BIN)/python -m bench.run --pg
+else
+	$(BIN)/python -m bench.run
+endif
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,88 @@
+"""A small load generator: several client processes, each sending its requests one after another
+over loopback, recording every latency. Used when wrk is absent, and for POSTs that must each be
+sent once (a submission is only a submission the first time)."""
+
+from __future__ import annotations
+
+import http.client
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    requests: int
+    errors: int  # transport failures and 5xx
+    seconds: float
+    latencies_ms: tuple[float, ...]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def send(port: int, request: Request, timeout: float = 60) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(request.method, request.path, body=request.body, headers=dict(request.headers))
+        reply = connection.getresponse()
+        return reply.status, reply.read()
+    finally:
+        connection.close()
+
+
+def _client(
+    port: int, requests: list[Request], cycle: bool, seconds: float
+) -> tuple[list[float], int, float]:
+    latencies, errors = [], 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    index = 0
+    while True:
+        if cycle and time.perf_counter() >= deadline:
+            break
+        if not cycle and index >= len(requests):
+            break
+        request = requests[index % len(requests)]
+        index += 1
+        sent = time.perf_counter()
+        try:
+            status, _ = send(port, request)
+            errors += status >= 500
+        except OSError:
+            errors += 1
+        latencies.append((time.perf_counter() - sent) * 1000)
+    return latencies, errors, time.perf_counter() - started
+
+
+def run_load(port: int, requests: list[Request], clients: int, seconds: float | None = None) -> Result:
+    """With ``seconds``: every client cycles through ``requests`` until time is up. Without: the
+    requests are dealt out among the clients and each is sent exactly once."""
+    cycle = seconds is not None
+    shares = [requests] * clients if cycle else [requests[i::clients] for i in range(clients)]
+    with ProcessPoolExecutor(max_workers=clients) as pool:
+        outcomes = list(
+            pool.map(_client, [port] * clients, shares, [cycle] * clients, [seconds or 0] * clients)
+        )
+    latencies = [ms for outcome in outcomes for ms in outcome[0]]
+    return Result(
+        requests=len(latencies),
+        errors=sum(outcome[1] for outcome in outcomes),
+        seconds=max((outcome[2] for outcome in outcomes), default=0.0),  # the wall time of the run
+        latencies_ms=tuple(latencies),
+    )
