@@ -9,7 +9,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from .models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a commit: a page that records progress and then renders does not
+# reload the user it already has (one statement saved on every learning page).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

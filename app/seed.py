@@ -153,7 +153,9 @@ def seed_trainees(
                 )
         if stage in ("early", "midway"):  # still going, or stalled: quiet for over two weeks
             stalled = rng.random() < 0.3
-            last = now - (timedelta(days=rng.randint(15, 60)) if stalled else timedelta(hours=rng.randint(1, 300)))
+            last = now - (
+                timedelta(days=rng.randint(15, 60)) if stalled else timedelta(hours=rng.randint(1, 300))
+            )
         activity.append((user_id, last, int((moment - start).total_seconds()) if last else 0))
 
     _insert_chunked(SectionView, views)

@@ -6,7 +6,7 @@ import random
 import secrets
 from datetime import datetime
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import select, text, update
 
 from ..course import Module
 from ..course.model import Quiz
@@ -16,7 +16,6 @@ from ..learning.attempts import StartCheck, may_start
 from ..learning.grading import DrawnQuestion, QuizResult, draw, grade
 from ..learning.question_types import Answer
 from ..models import QuizAttempt, utcnow
-from .progress import QuizSummary
 
 _system_random = random.Random(secrets.randbits(128))
 
@@ -106,18 +105,3 @@ def submit(attempt: QuizAttempt, quiz: Quiz, answers: dict[str, Answer]) -> Quiz
         .execution_options(synchronize_session=False)
     )
     return result if updated.rowcount == 1 else None
-
-
-def quiz_summaries(user_id: int) -> dict[str, QuizSummary]:
-    """Every quiz the trainee has attempted, with best score and whether any attempt passed (one query)."""
-    rows = db.session.execute(
-        select(
-            QuizAttempt.quiz_id,
-            func.count(),
-            func.max(QuizAttempt.score),
-            func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
-        )
-        .where(QuizAttempt.user_id == user_id)
-        .group_by(QuizAttempt.quiz_id)
-    ).all()
-    return {quiz_id: QuizSummary(count, best, bool(passed)) for quiz_id, count, best, passed in rows}

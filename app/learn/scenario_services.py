@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import select, text, update
 
 from ..course import Module
 from ..course.model import Choice, Scenario
@@ -10,7 +10,6 @@ from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..learning.scenario_engine import run_score
 from ..models import ScenarioRun, ScenarioStep, utcnow
-from .progress import ScenarioSummary
 
 
 def runs_for(user_id: int, scenario: Scenario) -> list[ScenarioRun]:
@@ -110,18 +109,3 @@ def choose(run: ScenarioRun, scenario: Scenario, position: int, choice: Choice) 
     )
     db.session.expire(run)
     return True
-
-
-def scenario_summaries(user_id: int) -> dict[str, ScenarioSummary]:
-    """Best finished score and whether any run passed, per scenario the trainee has played (one query)."""
-    rows = db.session.execute(
-        select(
-            ScenarioRun.scenario_id,
-            func.count(ScenarioRun.finished_at),
-            func.max(ScenarioRun.score),
-            func.max(case((ScenarioRun.passed.is_(True), 1), else_=0)),
-        )
-        .where(ScenarioRun.user_id == user_id)
-        .group_by(ScenarioRun.scenario_id)
-    ).all()
-    return {sid: ScenarioSummary(finished, best, bool(passed)) for sid, finished, best, passed in rows}

@@ -8,7 +8,6 @@ from ..course import Module, Section
 from ..database import insert_ignoring_duplicates, upsert
 from ..extensions import db
 from ..models import Reflection, SectionView, utcnow
-from .progress import SectionKey
 
 
 def record_section_read(user_id: int, module: Module, section: Section) -> None:
@@ -26,17 +25,6 @@ def record_section_read(user_id: int, module: Module, section: Section) -> None:
             unique=["user_id", "module_id", "section_id"],
         )
     )
-
-
-def sections_read(user_id: int) -> tuple[set[SectionKey], SectionKey | None]:
-    """Every section the trainee has read, and the one read most recently (one query)."""
-    rows = db.session.execute(
-        select(SectionView.module_id, SectionView.section_id)
-        .where(SectionView.user_id == user_id)
-        .order_by(SectionView.viewed_at, SectionView.id)
-    ).all()
-    keys = [(row.module_id, row.section_id) for row in rows]
-    return set(keys), (keys[-1] if keys else None)
 
 
 def reflections_for(user_id: int, module_id: str) -> dict[str, str]:

@@ -1,12 +1,14 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..certification.services import record_activity, standing_of
+from ..certification.services import LearnerRecords, load_learner, record_activity, standing_of
+from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
-from . import bp, quiz_services, scenario_services, services
+from ..models import utcnow
+from . import bp, services
 from .forms import ReflectionForm
-from .progress import continue_target, course_progress, module_progress
+from .progress import QuizSummary, ScenarioSummary, continue_target, course_progress, module_progress
 
 
 def _course() -> Course:
@@ -32,18 +34,21 @@ def dashboard():
     """Show a trainee every module with their progress; show visitors what PeerPath is."""
     if not current_user.is_authenticated:
         return render_template("learn/welcome.html", course=_course())
-    read, last_read = services.sections_read(current_user.id)
+    learner = load_learner(current_user)
+    read = learner.read
     return render_template(
         "learn/dashboard.html",
         course=_course(),
-        standing=standing_of(_course(), current_user.id),
-        progress=course_progress(
-            _course(),
-            read,
-            quiz_services.quiz_summaries(current_user.id),
-            scenario_services.scenario_summaries(current_user.id),
-        ),
-        next_up=continue_target(_course(), read, last_read),
+        standing=standing(_course().program, _course(), learner.records, utcnow()),
+        progress=course_progress(_course(), read, *_summaries(learner)),
+        next_up=continue_target(_course(), read, learner.last_read),
+    )
+
+
+def _summaries(learner: LearnerRecords) -> tuple[dict[str, QuizSummary], dict[str, ScenarioSummary]]:
+    return (
+        {quiz_id: QuizSummary(*summary) for quiz_id, summary in learner.quiz_attempts.items()},
+        {scenario_id: ScenarioSummary(*summary) for scenario_id, summary in learner.scenario_runs.items()},
     )
 
 
@@ -79,14 +84,8 @@ def certificate():
 def module_overview(module_id: str):
     """Show a module's aims and sections, ticking the ones read."""
     module = _module_or_404(module_id)
-    read, _ = services.sections_read(current_user.id)
-    progress = module_progress(
-        _course(),
-        module,
-        read,
-        quiz_services.quiz_summaries(current_user.id),
-        scenario_services.scenario_summaries(current_user.id),
-    )
+    learner = load_learner(current_user)
+    progress = module_progress(_course(), module, learner.read, *_summaries(learner))
     return render_template("learn/module.html", module=module, progress=progress)
 
 
