@@ -41,6 +41,29 @@ def effective_status(now: datetime):
     )
 
 
+def status_is(status: str, now: datetime):
+    """``effective_status(now) == status``, written so the database can use the status index."""
+    expired_by_time = and_(Standing.status.in_(["certified", "renewal_due"]), Standing.expires_at <= now)
+    still_valid = or_(Standing.expires_at.is_(None), Standing.expires_at > now)
+    if status == "expired":
+        return or_(Standing.status == "expired", expired_by_time)
+    if status == "renewal_due":
+        return and_(
+            still_valid,
+            or_(
+                Standing.status == "renewal_due",
+                and_(Standing.status == "certified", Standing.renewal_opens_at <= now),
+            ),
+        )
+    if status == "certified":
+        return and_(
+            Standing.status == "certified",
+            still_valid,
+            or_(Standing.renewal_opens_at.is_(None), Standing.renewal_opens_at > now),
+        )
+    return Standing.status == status  # the others do not change with time
+
+
 def trainee_query(filters: MentorFilter, now: datetime):
     """Trainees with their stored standing and cohort, filtered; shared by the list, the CSV and the API."""
     status = effective_status(now).label("status")
@@ -61,56 +84,79 @@ def trainee_query(filters: MentorFilter, now: datetime):
             Standing.expires_at,
         )
         .select_from(User)
-        .outerjoin(Standing, Standing.user_id == User.id)
+        # Every trainee has a stored standing once refresh_stale has run, as every reader of
+        # this query does first; an inner join lets the standings indexes serve the sorts.
+        .join(Standing, Standing.user_id == User.id)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
-        # A deactivated account is no longer a mentor in training, nor one to match.
-        .where(User.role == Role.TRAINEE.value, User.deactivated_at.is_(None))
     )
+    return _filtered(query, filters, now)
+
+
+def _filtered(query, filters: MentorFilter, now: datetime):
+    """The list's filters, shared by the rows and the count."""
+    # A deactivated account is no longer a mentor in training, nor one to match.
+    query = query.where(User.role == Role.TRAINEE.value, User.deactivated_at.is_(None))
     if filters.q:
         pattern = f"%{filters.q.lower()}%"
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
     if filters.status:
-        query = query.where(effective_status(now) == filters.status)
+        query = query.where(status_is(filters.status, now))
     if filters.cohort_id:
         query = query.where(User.cohort_id == filters.cohort_id)
     if filters.stalled:
         # Stalled: started but not finished, and nothing done for two weeks.
         query = query.where(
             User.last_activity_at < now - STALLED_AFTER,
-            effective_status(now).in_(["in_training", "not_started"]),
+            Standing.status.in_(["in_training", "not_started"]),  # neither changes with time
         )
     return query
 
 
+# (column, may it be NULL): NULLS LAST only where it can matter, so the name and email sorts can
+# walk an index and stop after one page instead of sorting every trainee.
 SORT_COLUMNS = {
-    "name": lambda: func.lower(User.name),
-    "email": lambda: User.email,
-    "status": lambda: Standing.status,
-    "progress": lambda: func.coalesce(Standing.progress, 0),
-    "activity": lambda: User.last_activity_at,
-    "quiz": lambda: Standing.quiz_best_mean,
-    "scenario": lambda: Standing.scenario_best_mean,
+    "name": (lambda: func.lower(User.name), False),
+    "email": (lambda: User.email, False),
+    "status": (lambda: Standing.status, True),
+    "progress": (lambda: Standing.progress, True),
+    "activity": (lambda: User.last_activity_at, True),
+    "quiz": (lambda: Standing.quiz_best_mean, True),
+    "scenario": (lambda: Standing.scenario_best_mean, True),
 }
+
+
+def _ordering(filters: MentorFilter):
+    make, nullable = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])
+    column = make()
+    ordered = column.desc() if filters.descending else column.asc()
+    tie = User.id.desc() if filters.descending else User.id.asc()
+    return (ordered.nulls_last() if nullable else ordered), tie
 
 
 def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
     """One page of trainees and the total that match: two statements."""
-    base = trainee_query(filters, now)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    column = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])()
-    ordering = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
+    total = db.session.scalar(_count_query(filters, now)) or 0
     rows = db.session.execute(
-        base.order_by(ordering, User.id).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
+        trainee_query(filters, now)
+        .order_by(*_ordering(filters))
+        .limit(PAGE_SIZE)
+        .offset((filters.page - 1) * PAGE_SIZE)
     ).all()
     return rows, total
 
 
+def _count_query(filters: MentorFilter, now: datetime):
+    """How many match, joining standings only when a filter reads them."""
+    query = select(func.count(User.id)).select_from(User)
+    if filters.status or filters.stalled:
+        query = query.join(Standing, Standing.user_id == User.id)
+    return _filtered(query, filters, now)
+
+
 def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
     """Every matching trainee, streamed in order, for the CSV export."""
-    column = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])()
-    ordering = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
     result = db.session.execute(
-        trainee_query(filters, now).order_by(ordering, User.id).execution_options(yield_per=1000)
+        trainee_query(filters, now).order_by(*_ordering(filters)).execution_options(yield_per=1000)
     )
     yield from result
 

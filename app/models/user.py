@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, true
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -61,6 +61,27 @@ class User(UserMixin, Base):
     @property
     def is_author(self) -> bool:
         return self.role in (Role.AUTHOR.value, Role.ADMIN.value)
+
+
+# The coordinator list reads active trainees by role and sorts by name, email or last activity:
+# with these partial indexes it reads one page from an index instead of sorting every trainee,
+# and counts them from the index alone.
+_ACTIVE = User.deactivated_at.is_(None)
+Index(
+    "ix_users_active_role_name",
+    User.role,
+    func.lower(User.name),
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+Index("ix_users_active_role_email", User.role, User.email, sqlite_where=_ACTIVE, postgresql_where=_ACTIVE)
+Index(
+    "ix_users_active_role_last_activity_at",
+    User.role,
+    User.last_activity_at,
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
 
 
 def normalise_email(email: str) -> str:
