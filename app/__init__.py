@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
-    from . import cli, database, preview, rate_limits, security  # noqa: F401  (rate_limits registers its storage)
+    from . import assets, cli, compression, database, preview, rate_limits, security  # noqa: F401  (rate_limits registers its storage)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     preview.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
 
     from .admin import bp as admin_bp
     from .admin.forms import ROLE_LABELS
