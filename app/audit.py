@@ -14,6 +14,7 @@ ACTIONS = {
     "certification.sign_off": "Signed off as ready to be matched",
     "certification.revoke": "Revoked certification",
     "certification.reinstate": "Reinstated certification",
+    "requirement.recorded": "Recorded a requirement met outside PeerPath",
     "account.role_changed": "Changed role",
     "account.deactivated": "Deactivated account",
     "account.reactivated": "Reactivated account",

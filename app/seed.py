@@ -18,6 +18,7 @@ from .models import (
     CertificationEvent,
     Cohort,
     QuizAttempt,
+    RequirementRecord,
     Role,
     ScenarioRun,
     SectionView,
@@ -106,7 +107,7 @@ def seed_trainees(
         select(User.id, User.created_at).where(User.email.like(f"trainee-{batch}-%")).order_by(User.id)
     ).all()
 
-    views, attempts, runs, events, activity = [], [], [], [], []
+    views, attempts, runs, events, recorded, activity = [], [], [], [], [], []
     for (user_id, registered), stage in zip(users, stages, strict=True):
         done_modules = _modules_done(course, stage, rng)
         start = registered + timedelta(hours=rng.randint(1, 48))
@@ -133,6 +134,21 @@ def seed_trainees(
             if index < done_modules:
                 moment = _quiz_and_role_play(course, module, user_id, moment, rng, attempts, runs)
         last = moment if stage != "not_started" else None
+        if stage in ("midway", "awaiting_review", "certified", "expired", "revoked"):
+            complete = stage != "midway" or rng.random() < 0.3
+            for required in course.program.requirements if course.program else ():
+                if complete or rng.random() < 0.5:
+                    recorded.append(
+                        {
+                            "user_id": user_id,
+                            "requirement_id": required.id,
+                            "completed_on": min(now, registered + timedelta(days=rng.randint(3, 20))),
+                            "hours": required.hours,
+                            "note": None,
+                            "recorded_by": None,
+                            "recorded_at": now,
+                        }
+                    )
         if stage in ("certified", "expired", "revoked"):
             signed = (
                 now - timedelta(days=rng.randint(370, 500))
@@ -162,6 +178,7 @@ def seed_trainees(
     _insert_chunked(QuizAttempt, attempts)
     _insert_chunked(ScenarioRun, runs)
     _insert_chunked(CertificationEvent, events)
+    _insert_chunked(RequirementRecord, recorded)
     db.session.execute(
         User.__table__.update()
         .where(User.__table__.c.id == db.bindparam("uid"))

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from flask import session
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from app import create_app
 from app.extensions import db
@@ -227,6 +227,14 @@ def fresh_trainees(app, count: int) -> list[int]:
     )
 
 
+def analyze(database_url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET})
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        db.engine.dispose()
+
+
 def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [
@@ -285,6 +293,7 @@ def main() -> None:
     print(
         f"Seeded {options.trainees:,} trainees in {time.perf_counter() - started:.1f} s (plus 100 for the first count)"
     )
+    analyze(database_url)  # fresh statistics, as autovacuum (PostgreSQL) or a DBA (SQLite) keeps them
     counts_large = statement_counts(database_url)
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET})

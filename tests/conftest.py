@@ -174,3 +174,11 @@ def admin(app, make_user):
     Auth(client).login(email)
     client.admin_id = user_id(app, email)
     return client
+
+
+@pytest.fixture
+def coordinator(app, make_user):
+    """A logged-in coordinator's client."""
+    client = app.test_client()
+    Auth(client).login(make_user(Role.COORDINATOR, name="Cora Coordinator"))
+    return client

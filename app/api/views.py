@@ -4,7 +4,7 @@ from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import and_, func, or_, select
 
 from ..certification import services as certification
-from ..certification.status import Status, competency_scores
+from ..certification.status import Status, competency_scores, recorded_requirements
 from ..coordinate.services import MentorFilter, trainee_query
 from ..extensions import csrf, db
 from ..models import Standing, User, utcnow
@@ -76,6 +76,7 @@ def mentors():
             "expires_at": _iso(row.expires_at),
             "cohort": row.cohort,
             "competencies": competency_scores(course, records[row.id]),
+            "requirements": recorded_requirements(course, records[row.id], now),
         }
         for row in rows
     ]

@@ -17,9 +17,18 @@ from .. import audit
 from ..course.model import Course
 from ..database import dialect_insert
 from ..extensions import db
-from ..models import CertificationEvent, QuizAttempt, ScenarioRun, SectionView, User, utcnow
+from ..models import (
+    CertificationEvent,
+    QuizAttempt,
+    RequirementRecord,
+    ScenarioRun,
+    SectionView,
+    User,
+    utcnow,
+)
 from ..models import Standing as StoredStanding
 from .status import Event, QuizResult, Records, ScenarioResult, Standing, Status, standing
+from .status import RequirementRecord as RecordedRequirement
 
 # A gap longer than this between two learning actions counts as this much: the trainee
 # probably stepped away, and reading the page that long is not credible time on task.
@@ -89,6 +98,16 @@ def _load_batch(ids: list[int]) -> dict[int, Records]:
         events[event.user_id].append(
             Event(event.kind, event.at, event.module_versions or {}, event.certificate_id)
         )
+    recorded: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            RequirementRecord.user_id,
+            RequirementRecord.requirement_id,
+            RequirementRecord.completed_on,
+            RequirementRecord.hours,
+        ).where(RequirementRecord.user_id.in_(ids))
+    ):
+        recorded[row.user_id].append(RecordedRequirement(row.requirement_id, row.completed_on, row.hours))
     seconds = {
         row.id: row.seconds_on_task
         for row in db.session.execute(select(User.id, User.seconds_on_task).where(User.id.in_(ids)))
@@ -100,6 +119,7 @@ def _load_batch(ids: list[int]) -> dict[int, Records]:
             scenario_results=tuple(scenarios[user_id]),
             minutes_on_task=seconds.get(user_id, 0) / 60,
             events=tuple(events[user_id]),
+            requirement_records=tuple(recorded[user_id]),
         )
         for user_id in ids
     }
@@ -283,6 +303,16 @@ def load_learner(user: User) -> LearnerRecords:
             blank(text_),
         ).where(ScenarioRun.user_id == user.id),
         select(
+            literal("requirement"),
+            RequirementRecord.requirement_id,
+            blank(text_),
+            RequirementRecord.id,
+            blank(number),
+            blank(flag),
+            RequirementRecord.completed_on,
+            cast(RequirementRecord.hours, text_),
+        ).where(RequirementRecord.user_id == user.id),
+        select(
             literal("event"),
             CertificationEvent.kind,
             CertificationEvent.certificate_id,
@@ -304,6 +334,11 @@ def load_learner(user: User) -> LearnerRecords:
         scenario_results=tuple(ScenarioResult(r.a, r.n2, r.at) for r in runs),
         minutes_on_task=(user.seconds_on_task or 0) / 60,
         events=tuple(Event(r.a, r.at, json.loads(r.extra) if r.extra else {}, r.b) for r in events),
+        requirement_records=tuple(
+            RecordedRequirement(r.a, r.at, float(r.extra) if r.extra else None)
+            for r in rows
+            if r.kind == "requirement"
+        ),
     )
     return LearnerRecords(
         records=records,
@@ -325,3 +360,51 @@ def _summaries(rows, finished_only: bool = False) -> dict[str, tuple[int, int | 
             best[row.a] = max(best.get(row.a, row.n2), row.n2)
         passed[row.a] |= bool(row.flag)
     return {key: (counts[key], best.get(key), passed[key]) for key in counts}
+
+
+def record_requirement(
+    user_id: int,
+    requirement_id: str,
+    completed_on: datetime,
+    hours: float | None,
+    note: str | None,
+    actor_id: int,
+) -> RequirementRecord:
+    """A coordinator's record that a screening step or live training was done; audited."""
+    record = RequirementRecord(
+        user_id=user_id,
+        requirement_id=requirement_id,
+        completed_on=completed_on,
+        hours=hours,
+        note=note,
+        recorded_by=actor_id,
+        recorded_at=utcnow(),
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record(
+        "requirement.recorded",
+        "user",
+        user_id,
+        actor_id,
+        requirement=requirement_id,
+        on=completed_on.date().isoformat(),
+        **({"hours": hours} if hours is not None else {}),
+    )
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(standing_stale=True)
+        .execution_options(synchronize_session=False)
+    )
+    return record
+
+
+def requirement_history(user_id: int) -> list[RequirementRecord]:
+    return list(
+        db.session.scalars(
+            select(RequirementRecord)
+            .where(RequirementRecord.user_id == user_id)
+            .order_by(RequirementRecord.completed_on.desc(), RequirementRecord.id.desc())
+        )
+    )

@@ -7,13 +7,14 @@ certified → renewal_due → expired; revoked from any state until reinstated.
 
 from __future__ import annotations
 
+import calendar
 import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..course.model import Course, Program
+from ..course.model import Course, Program, ProgramRequirement
 
 
 class Status(enum.StrEnum):
@@ -57,6 +58,15 @@ class ScenarioResult:
 
 
 @dataclass(frozen=True)
+class RequirementRecord:
+    """A coordinator's record that something outside PeerPath was done (no results, no documents)."""
+
+    requirement_id: str
+    on: datetime  # the day it was cleared, or the day of the training session (midnight UTC)
+    hours: float | None = None
+
+
+@dataclass(frozen=True)
 class Event:
     """A person's decision, from the append-only certification log."""
 
@@ -75,16 +85,18 @@ class Records:
     scenario_results: tuple[ScenarioResult, ...] = ()
     minutes_on_task: float = 0.0
     events: tuple[Event, ...] = ()  # oldest first
+    requirement_records: tuple[RequirementRecord, ...] = ()
 
 
 @dataclass(frozen=True)
 class Requirement:
-    kind: str  # "sections" | "quiz" | "scenario" | "time" | "sign_off"
-    target: str  # module, quiz or scenario id; "" for time and sign-off
+    kind: str  # "sections" | "quiz" | "scenario" | "time" | "recorded" | "sign_off"
+    target: str  # module, quiz, scenario or recorded-requirement id; "" for time and sign-off
     title: str
     done: bool
     progress: str
     done_at: datetime | None = None
+    expires_at: datetime | None = None  # recorded requirements that lapse, e.g. a background check
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,9 @@ class Standing:
         return math.floor(100 * self.done_count / len(self.requirements)) if self.requirements else 0
 
 
-def requirements(program: Program, course: Course, records: Records) -> tuple[Requirement, ...]:
+def requirements(
+    program: Program, course: Course, records: Records, now: datetime
+) -> tuple[Requirement, ...]:
     """The checklist: what is done and what remains, in the order a trainee meets it."""
     items: list[Requirement] = []
     for required in program.modules:
@@ -173,7 +187,77 @@ def requirements(program: Program, course: Course, records: Records) -> tuple[Re
                 f"{minutes} of {program.minimum_minutes} minutes so far",
             )
         )
+    items.extend(_recorded(required, records, now) for required in program.requirements)
     return tuple(items)
+
+
+def _recorded(required: ProgramRequirement, records: Records, now: datetime) -> Requirement:
+    """A requirement met outside PeerPath: current while its records are within their validity."""
+    mine = sorted(
+        (r for r in records.requirement_records if r.requirement_id == required.id and r.on <= now),
+        key=lambda r: r.on,
+    )
+
+    def lapses(record: RequirementRecord) -> datetime | None:
+        return add_months(record.on, required.valid_months) if required.valid_months else None
+
+    current = [r for r in mine if (lapses(r) or now + timedelta(days=1)) > now]
+    expiries = [lapses(r) for r in current if lapses(r)]
+    if required.hours:
+        hours = sum(r.hours or 0 for r in current)
+        done = hours >= required.hours
+        progress = f"{hours:g} of {required.hours:g} hours, recorded by your coordinator"
+    else:
+        done = bool(current)
+        if done:
+            latest = current[-1]
+            until = f", valid until {lapses(latest):%d %B %Y}" if lapses(latest) else ""
+            progress = f"recorded by your coordinator on {latest.on:%d %B %Y}{until}"
+            expiries = [lapses(latest)] if lapses(latest) else []
+        elif mine:
+            progress = f"lapsed on {lapses(mine[-1]):%d %B %Y}; your coordinator records it again"
+        else:
+            progress = "recorded by your coordinator once done"
+    return Requirement(
+        "recorded",
+        required.id,
+        required.title,
+        done,
+        progress,
+        current[-1].on if done else None,
+        min(expiries) if done and expiries else None,
+    )
+
+
+def recorded_requirements(course: Course, records: Records, now: datetime) -> dict[str, dict]:
+    """Each requirement a coordinator records, as a matching system needs it: met or not, the
+    date of the latest record, when it lapses, and hours for hour-based ones."""
+    out = {}
+    for required in course.program.requirements:
+        item = _recorded(required, records, now)
+        latest = max(
+            (r.on for r in records.requirement_records if r.requirement_id == required.id), default=None
+        )
+        entry = {
+            "met": item.done,
+            "recorded_on": latest.date().isoformat() if latest else None,
+            "expires_on": item.expires_at.date().isoformat() if item.expires_at else None,
+        }
+        if required.hours:
+            entry["hours"] = sum(
+                r.hours or 0 for r in records.requirement_records if r.requirement_id == required.id
+            )
+            entry["hours_required"] = required.hours
+        out[required.id] = entry
+    return out
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later, or the month's last day (31 January + 1 month = 28/29 February)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
 
 
 def _quiz_passes(result: QuizResult, pass_mark: int) -> bool:
@@ -182,7 +266,7 @@ def _quiz_passes(result: QuizResult, pass_mark: int) -> bool:
 
 def standing(program: Program, course: Course, records: Records, now: datetime) -> Standing:
     """Where the trainee stands right now."""
-    items = requirements(program, course, records)
+    items = requirements(program, course, records, now)
     met = all(item.done for item in items)
     sign_offs = [e for e in records.events if e.kind == "sign_off"]
     last_signoff = sign_offs[-1] if sign_offs else None
@@ -243,6 +327,10 @@ def standing(program: Program, course: Course, records: Records, now: datetime) 
         if renewed_at is None or renewed_at > now:
             break
         cycle_start = renewed_at
+    recorded = [item for item in items if item.kind == "recorded"]
+    if any(not item.done for item in recorded):
+        expires = min(expires, now)  # a screening or training record missing or lapsed: not valid now
+    expires = min([expires, *(item.expires_at for item in recorded if item.expires_at)])
     changed = tuple(
         m.module_id
         for m in program.modules

@@ -1,5 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
@@ -67,3 +76,29 @@ class ReinstateForm(FlaskForm):
 
 class CohortForm(FlaskForm):
     name = StringField("Cohort name", validators=[DataRequired(), Length(max=120)])
+
+
+class RequirementForm(FlaskForm):
+    """What a coordinator records: the day, the hours for hour-based requirements, a short note.
+
+    Never a check's result or a document: only that it was cleared.
+    """
+
+    completed_on = DateField(
+        "Date done",
+        description="The day it was cleared, or the day of the session (YYYY-MM-DD).",
+        validators=[DataRequired(message="Give the date as YYYY-MM-DD.")],
+    )
+    hours = FloatField(
+        "Hours",
+        validators=[
+            Optional(),
+            NumberRange(min=0.25, max=24, message="Between 0.25 and 24 hours per session."),
+        ],
+        render_kw={"step": "0.25", "inputmode": "decimal"},
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        description="For example who checked it. Do not record results or personal details.",
+        validators=[Optional(), Length(max=500)],
+    )

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..extensions import db
-from ..models import Cohort, Role, Standing, User
+from ..models import Cohort, RequirementRecord, Role, Standing, User
 
 PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
@@ -202,3 +202,21 @@ def create_cohort(name: str) -> Cohort:
     db.session.add(cohort)
     db.session.flush()
     return cohort
+
+
+def names_of(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+
+
+def latest_requirement_dates() -> dict[tuple[int, str], datetime]:
+    """The latest recorded date of each requirement for each trainee, for the CSV export."""
+    rows = db.session.execute(
+        select(
+            RequirementRecord.user_id,
+            RequirementRecord.requirement_id,
+            func.max(RequirementRecord.completed_on),
+        ).group_by(RequirementRecord.user_id, RequirementRecord.requirement_id)
+    ).all()
+    return {(user_id, requirement_id): on for user_id, requirement_id, on in rows}

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import UTC, datetime, time
 
 from flask import (
     Response,
@@ -17,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from ..certification import services as certification
-from ..certification.status import STATUS_LABELS, Status
+from ..certification.status import STATUS_LABELS, Status, add_months
 from ..course import Course
 from ..extensions import db
 from ..models import Role, User, utcnow
 from . import bp, services
-from .forms import CohortForm, MentorFilterForm, ReinstateForm, RevokeForm, SignOffForm
+from .forms import CohortForm, MentorFilterForm, ReinstateForm, RequirementForm, RevokeForm, SignOffForm
 from .record import mentor_record
 
 
@@ -80,6 +81,16 @@ def mentors_csv():
     db.session.commit()
     _, filters = _filters()
     now = utcnow()
+    required = _course().program.requirements
+    latest = services.latest_requirement_dates()  # one statement for every trainee
+
+    def requirement_cells(user_id: int) -> list[str]:
+        cells = []
+        for requirement in required:
+            on = latest.get((user_id, requirement.id))
+            lapses = add_months(on, requirement.valid_months) if on and requirement.valid_months else None
+            cells += [on.date().isoformat() if on else "", lapses.date().isoformat() if lapses else ""]
+        return cells
 
     def generate():
         buffer = io.StringIO()
@@ -99,6 +110,7 @@ def mentors_csv():
                 "last_activity",
                 "certified_at",
                 "expires_at",
+                *(f"{r.id}_{part}" for r in required for part in ("recorded_on", "expires_on")),
             ]
         )
         for row in services.mentor_rows(filters, now):
@@ -119,6 +131,7 @@ def mentors_csv():
                         _iso(row.last_activity_at),
                         _iso(row.certified_at),
                         _iso(row.expires_at),
+                        *requirement_cells(row.id),
                     )
                 ]
             )
@@ -157,10 +170,25 @@ def _trainee_or_404(user_id: int) -> User:
 @bp.get("/mentors/<int:user_id>")
 def mentor(user_id: int):
     """Show one trainee's record: progress, quiz answers, role-play transcripts, certification history."""
-    record = mentor_record(_course(), _trainee_or_404(user_id))
+    return _mentor_page(_trainee_or_404(user_id))
+
+
+def _requirement_forms(invalid: dict[str, RequirementForm] | None = None) -> dict[str, RequirementForm]:
+    return {
+        r.id: (invalid or {}).get(r.id) or RequirementForm(prefix=r.id, formdata=None)
+        for r in _course().program.requirements
+    }
+
+
+def _mentor_page(mentor: User, invalid: dict[str, RequirementForm] | None = None, status: int = 200):
+    record = mentor_record(_course(), mentor)
     db.session.commit()  # the refreshed standing
+    history = certification.requirement_history(mentor.id)
     return render_template(
         "coordinate/mentor.html",
+        requirement_forms=_requirement_forms(invalid),
+        requirement_history=history,
+        recorders=services.names_of({r.recorded_by for r in history if r.recorded_by}),
         mentor=record.mentor,
         standing=record.standing,
         progress=record.progress,
@@ -173,7 +201,39 @@ def mentor(user_id: int):
         sign_off_form=SignOffForm(),
         revoke_form=RevokeForm(),
         reinstate_form=ReinstateForm(),
+    ), status
+
+
+@bp.post("/mentors/<int:user_id>/requirements/<requirement_id>")
+def record_requirement(user_id: int, requirement_id: str):
+    """Record that a screening step or live training happened outside PeerPath (no results, no documents)."""
+    mentor = _trainee_or_404(user_id)
+    required = next((r for r in _course().program.requirements if r.id == requirement_id), None)
+    if required is None:
+        abort(404)
+    form = RequirementForm(prefix=required.id)
+    valid = form.validate_on_submit()
+    if valid and form.completed_on.data > utcnow().date():
+        form.completed_on.errors.append("The date cannot be in the future.")
+        valid = False
+    if valid and required.hours and not form.hours.data:
+        form.hours.errors.append(
+            f"Give the hours attended (this requirement needs {required.hours:g} in all)."
+        )
+        valid = False
+    if not valid:
+        return _mentor_page(mentor, invalid={required.id: form}, status=422)
+    certification.record_requirement(
+        mentor.id,
+        required.id,
+        datetime.combine(form.completed_on.data, time(), tzinfo=UTC),
+        form.hours.data if required.hours else None,
+        (form.note.data or "").strip() or None,
+        current_user.id,
     )
+    db.session.commit()
+    flash(f"Recorded “{required.title}” for {mentor.name}.", "success")
+    return redirect(url_for("coordinate.mentor", user_id=mentor.id, _anchor="requirements"))
 
 
 @bp.post("/mentors/<int:user_id>/sign-off")

@@ -179,6 +179,17 @@ class ProgramScenario:
 
 
 @dataclass(frozen=True)
+class ProgramRequirement:
+    """Something done outside PeerPath that a coordinator records: a check, an interview, live training."""
+
+    id: str
+    title: str
+    description: str  # what counts, shown to coordinators when they record it
+    hours: float | None = None  # hour-based (live training): recorded hours must add up to this
+    valid_months: int | None = None  # a background check valid for N months; None = does not expire
+
+
+@dataclass(frozen=True)
 class Program:
     """What certification requires; see content/program.yaml."""
 
@@ -189,6 +200,7 @@ class Program:
     sign_off: bool
     validity_days: int
     renewal_window_days: int
+    requirements: tuple[ProgramRequirement, ...] = ()
 
 
 @dataclass(frozen=True)

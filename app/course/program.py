@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .errors import ContentProblem, display_path
 from .located_yaml import YamlProblem, load_located_yaml
-from .model import Module, Program, ProgramModule, ProgramScenario, Quiz, Scenario
+from .model import Module, Program, ProgramModule, ProgramRequirement, ProgramScenario, Quiz, Scenario
 from .schema import Field, boolean, check_mapping, identifier, integer, list_of, text
 
 PROGRAM_FIELDS = {
@@ -17,10 +17,26 @@ PROGRAM_FIELDS = {
     "sign_off": Field(boolean),
     "validity_days": Field(integer(1)),
     "renewal": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+    "requirements": Field(list_of(lambda _: None), required=False),
 }
 MODULE_FIELDS = {"module": Field(identifier), "quiz_pass_mark": Field(integer(1, 100), required=False)}
 SCENARIO_FIELDS = {"scenario": Field(identifier), "pass_score": Field(integer(1, 100), required=False)}
 RENEWAL_FIELDS = {"window_days": Field(integer(0))}
+
+
+def _hours(value) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
+        return "must be a number of hours above 0"
+    return None
+
+
+REQUIREMENT_FIELDS = {
+    "id": Field(identifier),
+    "title": Field(text),
+    "description": Field(text),
+    "hours": Field(_hours, required=False),
+    "valid_months": Field(integer(1, 600), required=False),
+}
 
 
 def load_program(
@@ -69,6 +85,22 @@ def load_program(
     renewal = data.get("renewal") or {}
     if renewal:
         check_mapping(renewal, RENEWAL_FIELDS, "renewal", report)
+    recorded: list[ProgramRequirement] = []
+    for item in data.get("requirements") or []:
+        if not check_mapping(item, REQUIREMENT_FIELDS, "a recorded requirement", report):
+            continue
+        if any(r.id == item["id"] for r in recorded):
+            report(item.line_of("id"), f"requirement id '{item['id']}' is used twice")
+            continue
+        recorded.append(
+            ProgramRequirement(
+                id=item["id"],
+                title=item["title"].strip(),
+                description=item["description"].strip(),
+                hours=float(item["hours"]) if "hours" in item else None,
+                valid_months=item.get("valid_months"),
+            )
+        )
     if problems:
         return None, problems
     return (
@@ -80,6 +112,7 @@ def load_program(
             sign_off=data["sign_off"],
             validity_days=data["validity_days"],
             renewal_window_days=renewal.get("window_days", 0),
+            requirements=tuple(recorded),
         ),
         [],
     )

@@ -9,6 +9,7 @@ from .outbox import OutboxMessage
 from .progress import Reflection, SectionView
 from .quiz import QuizAttempt
 from .rate_limit import RateLimitCounter
+from .requirement import RequirementRecord
 from .scenario import ScenarioRun, ScenarioStep
 from .user import Role, User, normalise_email
 
@@ -21,6 +22,7 @@ __all__ = [
     "OutboxMessage",
     "QuizAttempt",
     "RateLimitCounter",
+    "RequirementRecord",
     "Reflection",
     "Role",
     "ScenarioRun",

@@ -11,8 +11,10 @@ from app.certification.status import (
     Event,
     QuizResult,
     Records,
+    RequirementRecord,
     ScenarioResult,
     Status,
+    add_months,
     competency_scores,
     standing,
 )
@@ -40,12 +42,18 @@ def quiz_passes(at: datetime, version_bump: dict[str, int] | None = None) -> tup
     )
 
 
+def recorded(at: datetime, skip: str = "") -> tuple[RequirementRecord, ...]:
+    """Every requirement a coordinator records, done on ``at`` (live training in one session)."""
+    return tuple(RequirementRecord(r.id, at, r.hours) for r in PROGRAM.requirements if r.id != skip)
+
+
 def everything(at: datetime = T0, minutes: float = 130) -> Records:
     return Records(
         sections_read={(m.id, s.id): at for m in COURSE.modules for s in m.sections},
         quiz_results=quiz_passes(at),
         scenario_results=tuple(ScenarioResult(s.scenario_id, 100, at) for s in PROGRAM.scenarios),
         minutes_on_task=minutes,
+        requirement_records=recorded(at),
     )
 
 
@@ -64,6 +72,41 @@ CASES = [
     ),
     ("everything but the time on task", everything(minutes=119), T0, Status.IN_TRAINING),
     ("everything done", everything(), T0, Status.AWAITING_REVIEW),
+    (
+        "everything but the background check",
+        replace(everything(), requirement_records=recorded(T0, skip="background-check")),
+        T0,
+        Status.IN_TRAINING,
+    ),
+    (
+        "live training short of its hours",
+        replace(
+            everything(),
+            requirement_records=recorded(T0, skip="live-training")
+            + (RequirementRecord("live-training", T0, 1.5),),
+        ),
+        T0,
+        Status.IN_TRAINING,
+    ),
+    (
+        "live training made up of two sessions",
+        replace(
+            everything(),
+            requirement_records=recorded(T0, skip="live-training")
+            + (
+                RequirementRecord("live-training", T0, 1.5),
+                RequirementRecord("live-training", T0 + DAY, 0.5),
+            ),
+        ),
+        T0 + DAY,
+        Status.AWAITING_REVIEW,
+    ),
+    (
+        "a requirement recorded with a date still to come does not count yet",
+        replace(everything(), requirement_records=recorded(T0 + 5 * DAY)),
+        T0,
+        Status.IN_TRAINING,
+    ),
     ("signed off", signed(everything()), SIGNED + DAY, Status.CERTIFIED),
     ("inside the renewal window", signed(everything()), SIGNED + 310 * DAY, Status.RENEWAL_DUE),
     (
@@ -117,6 +160,55 @@ CASES = [
 )
 def test_status_transitions(records, now, expected):
     assert standing(PROGRAM, COURSE, records, now).status == expected
+
+
+def test_a_lapsed_background_check_ends_a_valid_certificate_until_it_is_recorded_again():
+    check = next(r for r in PROGRAM.requirements if r.valid_months)
+    old_check = SIGNED - 35 * 30 * DAY  # lapses about a month after the sign-off
+    records = signed(
+        replace(
+            everything(),
+            requirement_records=recorded(T0, skip=check.id) + (RequirementRecord(check.id, old_check),),
+        )
+    )
+    lapses = add_months(old_check, check.valid_months)
+    valid = standing(PROGRAM, COURSE, records, SIGNED + DAY)
+    assert valid.status == Status.CERTIFIED and valid.expires_at == lapses  # what the stored list reads
+    lapsed = standing(PROGRAM, COURSE, records, lapses + DAY)
+    assert lapsed.status == Status.EXPIRED
+    item = next(i for i in lapsed.requirements if i.target == check.id)
+    assert not item.done and item.progress.startswith(f"lapsed on {lapses:%d %B %Y}")
+    again = replace(
+        records,
+        requirement_records=records.requirement_records + (RequirementRecord(check.id, lapses + DAY),),
+    )
+    assert standing(PROGRAM, COURSE, again, lapses + 2 * DAY).status == Status.CERTIFIED
+
+
+def test_a_requirement_added_after_sign_off_must_be_recorded_for_the_certificate_to_stay_valid():
+    records = signed(replace(everything(), requirement_records=recorded(T0, skip="interview")))
+    assert standing(PROGRAM, COURSE, records, SIGNED + DAY).status == Status.EXPIRED
+
+
+def test_recorded_requirements_say_who_records_them_on_the_checklist():
+    items = {
+        i.target: i for i in standing(PROGRAM, COURSE, Records(), T0).requirements if i.kind == "recorded"
+    }
+    assert set(items) == {r.id for r in PROGRAM.requirements} and len(items) >= 4
+    assert items["interview"].progress == "recorded by your coordinator once done"
+    assert items["live-training"].progress == "0 of 2 hours, recorded by your coordinator"
+    done = {
+        i.target: i for i in standing(PROGRAM, COURSE, everything(), T0).requirements if i.kind == "recorded"
+    }
+    assert done["background-check"].progress.startswith(
+        "recorded by your coordinator on 10 January 2026, valid until 10 January 2029"
+    )
+
+
+def test_months_are_added_by_the_calendar():
+    assert add_months(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert add_months(datetime(2027, 11, 30, tzinfo=UTC), 3) == datetime(2028, 2, 29, tzinfo=UTC)
+    assert add_months(datetime(2026, 5, 10, tzinfo=UTC), 36) == datetime(2029, 5, 10, tzinfo=UTC)
 
 
 def test_certification_dates_and_the_renewal_window():

@@ -13,14 +13,24 @@ from sqlalchemy import event, select
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import CertificationEvent, QuizAttempt, Role, ScenarioRun, SectionView, User, utcnow
+from app.models import (
+    CertificationEvent,
+    QuizAttempt,
+    RequirementRecord,
+    Role,
+    ScenarioRun,
+    SectionView,
+    User,
+    utcnow,
+)
 
 from ..conftest import PASSWORD, Auth
 from ..html import csrf_token, elements, text_of
 
 
-def complete_course(app, email: str, at=None) -> int:
-    """Give a trainee every record the program asks for, as if they had done the course."""
+def complete_course(app, email: str, at=None, recorded: bool = True) -> int:
+    """Give a trainee every record the program asks for, as if they had done the course
+    (and, with ``recorded``, as if a coordinator had recorded the screening and live training)."""
     at = at or utcnow() - timedelta(days=1)
     with app.app_context():
         course = app.extensions["course"]
@@ -66,18 +76,21 @@ def complete_course(app, email: str, at=None) -> int:
                     finished_at=at,
                 )
             )
+        for required in course.program.requirements if recorded else ():
+            db.session.add(
+                RequirementRecord(
+                    user_id=user.id,
+                    requirement_id=required.id,
+                    completed_on=at - timedelta(days=2),
+                    hours=required.hours,
+                    recorded_at=at,
+                )
+            )
         user.seconds_on_task = 125 * 60
         user.last_activity_at = at
         user.standing_stale = True
         db.session.commit()
         return user.id
-
-
-@pytest.fixture
-def coordinator(app, make_user):
-    client = app.test_client()
-    Auth(client).login(make_user(Role.COORDINATOR, name="Cora Coordinator"))
-    return client
 
 
 def status_on_dashboard(client) -> str:
@@ -94,9 +107,11 @@ def test_a_new_trainee_sees_the_checklist_with_links_to_where_each_item_is_done(
     assert status_on_dashboard(client) == "not_started"
     items = elements(page, "li", data_done="false")
     course = app.extensions["course"]
-    assert (
-        len(items) == 2 * len(course.modules) + len(course.program.scenarios) + 2
-    )  # sections, quiz, role-plays, time, sign-off
+    program = course.program
+    # sections, quiz, role-plays, time, each recorded requirement, sign-off
+    assert len(items) == 2 * len(course.modules) + len(program.scenarios) + 1 + len(program.requirements) + 1
+    recorded = elements(page, "li", data_requirement="recorded:background-check")
+    assert len(recorded) == 1 and "recorded by your coordinator" in recorded[0].text
     assert elements(page, "a", href=f"/modules/{course.modules[0].id}/quiz")
     assert elements(page, "a", href=f"/scenarios/{course.program.scenarios[0].scenario_id}")
     module = course.modules[0]
