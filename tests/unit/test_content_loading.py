@@ -76,6 +76,7 @@ def test_the_real_course_meets_the_brief():
         "conflict-resolution",
         "motivational-interviewing",
         "cultural-competency",
+        "boundaries-safety-closure",
     ]
     assert course.minutes >= 120  # MENTOR's minimum of two hours of pre-match training
     for module in course.modules:
