@@ -267,7 +267,9 @@ def test_the_checklist_says_what_is_done_and_what_remains():
     records = Records(sections_read={(FIRST.id, FIRST.sections[0].id): T0}, minutes_on_task=30.5)
     items = standing(PROGRAM, COURSE, records, T0).requirements
     kinds = [i.kind for i in items]
-    assert kinds.count("sections") == len(PROGRAM.modules) and kinds.count("scenario") == len(PROGRAM.scenarios)
+    assert kinds.count("sections") == len(PROGRAM.modules) and kinds.count("scenario") == len(
+        PROGRAM.scenarios
+    )
     first = items[0]
     assert (first.kind, first.target, first.done, first.progress) == (
         "sections",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -298,3 +299,18 @@ def test_submitting_with_unanswered_questions_asks_first_and_keeps_the_answers(a
     )
     assert confirmed.headers["Location"] == f"{url}/result"
     assert result_of(client.get(f"{url}/result").text) == (90, True)
+
+
+def test_missing_a_safety_question_fails_an_otherwise_passing_attempt_and_names_it(app, client, trainee):
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    critical = next(q for q in questions if q.critical)
+    fields = answer_fields([q for q in questions if q is not critical], right=True)
+    fields += answer_fields([critical], right=False)
+    result_page = client.get(submit(client, url, page, fields).headers["Location"]).text
+    score, passed = result_of(result_page)
+    assert score >= quiz_of(app).pass_mark and not passed
+    assert elements(result_page, "div", **{"data-critical-missed": ""})
+    [link] = elements(result_page, "a", href=f"#review-{critical.id}")
+    prompt_text = re.sub(r"<[^>]+>", "", critical.prompt_html).strip()
+    assert link.text.strip()[:40] == prompt_text[:40]
