@@ -144,7 +144,7 @@ def requirements(
         passes = [
             r
             for r in records.quiz_results
-            if r.quiz_id == required.quiz_id and _quiz_passes(r, required.quiz_pass_mark)
+            if r.quiz_id == required.quiz_id and quiz_passes(r, required.quiz_pass_mark)
         ]
         best = max((r.score for r in records.quiz_results if r.quiz_id == required.quiz_id), default=None)
         items.append(
@@ -260,7 +260,7 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def _quiz_passes(result: QuizResult, pass_mark: int) -> bool:
+def quiz_passes(result: QuizResult, pass_mark: int) -> bool:
     return result.passed and result.score >= pass_mark
 
 
@@ -296,9 +296,7 @@ def standing(program: Program, course: Course, records: Records, now: datetime) 
         versions = {}
         for m in program.modules:
             passes = [
-                r
-                for r in records.quiz_results
-                if r.quiz_id == m.quiz_id and _quiz_passes(r, m.quiz_pass_mark)
+                r for r in records.quiz_results if r.quiz_id == m.quiz_id and quiz_passes(r, m.quiz_pass_mark)
             ]
             if passes:
                 versions[m.module_id] = min(passes, key=lambda r: r.at).module_version
@@ -337,7 +335,7 @@ def standing(program: Program, course: Course, records: Records, now: datetime) 
         if course.module_by_id[m.module_id].version > versions.get(m.module_id, 0)
         and not any(
             r.quiz_id == m.quiz_id
-            and _quiz_passes(r, m.quiz_pass_mark)
+            and quiz_passes(r, m.quiz_pass_mark)
             and r.module_version >= course.module_by_id[m.module_id].version
             for r in records.quiz_results
         )
@@ -376,7 +374,7 @@ def _all_quizzes_passed_between(
             r.at
             for r in records.quiz_results
             if r.quiz_id == required.quiz_id
-            and _quiz_passes(r, required.quiz_pass_mark)
+            and quiz_passes(r, required.quiz_pass_mark)
             and start <= r.at <= end
         ]
         if not passes:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..certification import services as certification
-from ..certification.status import Standing, standing
+from ..certification.status import Records, Standing, standing
 from ..course import Course
 from ..extensions import db
 from ..learn.progress import ModuleProgress, QuizSummary, ScenarioSummary, course_progress
@@ -26,6 +26,7 @@ class MentorRecord:
     runs: list  # (scenario, run, [(step, node, choice)]), oldest first
     events: list[CertificationEvent]
     actors: dict[int, str]  # staff names by id, for the log
+    records: Records
 
 
 def mentor_record(course: Course, mentor: User) -> MentorRecord:
@@ -78,6 +79,7 @@ def mentor_record(course: Course, mentor: User) -> MentorRecord:
         runs=runs,
         events=events,
         actors=actors,
+        records=records,
     )
 
 

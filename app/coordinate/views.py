@@ -18,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from ..certification import services as certification
+from ..certification.standards import coverage as standards_coverage
+from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status, add_months
 from ..course import Course
 from ..extensions import db
@@ -187,6 +189,8 @@ def _mentor_page(mentor: User, invalid: dict[str, RequirementForm] | None = None
     return render_template(
         "coordinate/mentor.html",
         requirement_forms=_requirement_forms(invalid),
+        topics=standards_met(_course(), record.records),
+        coverage_of_course=standards_coverage(_course()),
         requirement_history=history,
         recorders=services.names_of({r.recorded_by for r in history if r.recorded_by}),
         mentor=record.mentor,
@@ -321,3 +325,42 @@ def cohorts():
         cohorts=services.cohorts(),
         funnels=services.cohort_funnels(utcnow()),
     )
+
+
+@bp.get("/standards")
+def standards():
+    """Which training topics the course covers, module by module, for coordinators and funders."""
+    return render_template("coordinate/standards.html", coverage=standards_coverage(_course()))
+
+
+@bp.get("/standards.csv")
+def standards_csv():
+    """Each active trainee against each training topic (met when a module teaching it is complete)."""
+    course = _course()
+    topics = [c.standard for c in standards_coverage(course)]
+    now = utcnow()
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["id", "name", "email", "cohort", "status", *(t.id for t in topics)])
+        rows = list(services.mentor_rows(services.MentorFilter(), now))
+        for start in range(0, len(rows), certification.BATCH):
+            batch = rows[start : start + certification.BATCH]
+            records = certification.load_records([row.id for row in batch])
+            for row in batch:
+                met = standards_met(course, records[row.id])
+                writer.writerow(
+                    [spreadsheet_safe(v) for v in (row.id, row.name, row.email, row.cohort or "", row.status)]
+                    + ["yes" if met[t.id] else "no" for t in topics]
+                )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    certification.refresh_stale(course)
+    db.session.commit()
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=peerpath-standards-{now:%Y-%m-%d}.csv"
+    return response

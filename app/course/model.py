@@ -54,6 +54,8 @@ class Module:
     sources: tuple[str, ...]
     sections: tuple[Section, ...]
     path: str
+    standards: tuple[str, ...] = ()  # ids of the program's training standards this module covers
+    standards_line: int = field(default=0, repr=False, compare=False)
     section_by_id: Mapping[str, Section] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -190,6 +192,15 @@ class ProgramRequirement:
 
 
 @dataclass(frozen=True)
+class TrainingStandard:
+    """A training topic a standard asks programs to cover, e.g. from MENTOR's Elements of Effective Practice."""
+
+    id: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Program:
     """What certification requires; see content/program.yaml."""
 
@@ -201,6 +212,7 @@ class Program:
     validity_days: int
     renewal_window_days: int
     requirements: tuple[ProgramRequirement, ...] = ()
+    standards: tuple[TrainingStandard, ...] = ()
 
 
 @dataclass(frozen=True)

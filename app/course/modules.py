@@ -34,6 +34,7 @@ MODULE_FIELDS = {
     "summary": Field(text),
     "objectives": Field(list_of(text, min_items=1)),
     "sources": Field(list_of(text, min_items=1)),
+    "standards": Field(list_of(identifier), required=False),
 }
 RESERVED_SECTION_IDS = {"quiz"}
 WORD = re.compile(r"\S+")
@@ -98,6 +99,8 @@ def load_module(
         summary=meta["summary"].strip(),
         objectives=tuple(o.strip() for o in meta["objectives"]),
         sources=tuple(s.strip() for s in meta["sources"]),
+        standards=tuple(meta.get("standards") or ()),
+        standards_line=meta.line_of("standards") if "standards" in meta else 0,
         path=shown_path,
         sections=tuple(
             Section(

@@ -6,7 +6,16 @@ from pathlib import Path
 
 from .errors import ContentProblem, display_path
 from .located_yaml import YamlProblem, load_located_yaml
-from .model import Module, Program, ProgramModule, ProgramRequirement, ProgramScenario, Quiz, Scenario
+from .model import (
+    Module,
+    Program,
+    ProgramModule,
+    ProgramRequirement,
+    ProgramScenario,
+    Quiz,
+    Scenario,
+    TrainingStandard,
+)
 from .schema import Field, boolean, check_mapping, identifier, integer, list_of, text
 
 PROGRAM_FIELDS = {
@@ -18,7 +27,9 @@ PROGRAM_FIELDS = {
     "validity_days": Field(integer(1)),
     "renewal": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "requirements": Field(list_of(lambda _: None), required=False),
+    "standards": Field(list_of(lambda _: None), required=False),
 }
+STANDARD_FIELDS = {"id": Field(identifier), "title": Field(text), "source": Field(text)}
 MODULE_FIELDS = {"module": Field(identifier), "quiz_pass_mark": Field(integer(1, 100), required=False)}
 SCENARIO_FIELDS = {"scenario": Field(identifier), "pass_score": Field(integer(1, 100), required=False)}
 RENEWAL_FIELDS = {"window_days": Field(integer(0))}
@@ -101,6 +112,26 @@ def load_program(
                 valid_months=item.get("valid_months"),
             )
         )
+    standards: list[TrainingStandard] = []
+    for item in data.get("standards") or []:
+        if not check_mapping(item, STANDARD_FIELDS, "a training standard", report):
+            continue
+        if any(t.id == item["id"] for t in standards):
+            report(item.line_of("id"), f"standard id '{item['id']}' is used twice")
+            continue
+        standards.append(TrainingStandard(item["id"], item["title"].strip(), item["source"].strip()))
+    known = {t.id for t in standards}
+    for module in modules.values():
+        for standard_id in module.standards:
+            if standard_id not in known:
+                problems.append(
+                    ContentProblem(
+                        module.path,
+                        module.standards_line,
+                        f"standard '{standard_id}' is not among the standards in {path}"
+                        + (f" ({', '.join(sorted(known))})" if known else ""),
+                    )
+                )
     if problems:
         return None, problems
     return (
@@ -113,6 +144,7 @@ def load_program(
             validity_days=data["validity_days"],
             renewal_window_days=renewal.get("window_days", 0),
             requirements=tuple(recorded),
+            standards=tuple(standards),
         ),
         [],
     )

@@ -132,3 +132,27 @@ def test_a_thin_module_is_a_warning(tree):
         r"feedback.md:\d+:1: warning: the module has \d{3} words: under 1,000 is thin for a module",
         result.output,
     )
+
+
+def test_unknown_standards_and_bad_requirements_are_named_with_their_line(tree):
+    content, quizzes = tree
+    module_line = plant(
+        content / "modules" / "goal-setting.md",
+        "standards: [mentor-expectations]",
+        "standards: [mentor-expectatons]",
+    )
+    program = content / "program.yaml"
+    hours_line = plant(program, "    hours: 2\n", "    hours: -2\n")
+    twice_line = plant(program, "  - id: references\n", "  - id: interview\n")
+    result = check(content, quizzes)
+    assert result.exit_code == 1
+    out = result.output
+    assert re.search(
+        rf"modules/goal-setting\.md:{module_line}:\d+: error: standard 'mentor-expectatons' is not among", out
+    ), out
+    assert re.search(
+        rf"program\.yaml:{hours_line}:\d+: error: 'hours' must be a number of hours above 0", out
+    ), out
+    assert re.search(
+        rf"program\.yaml:{twice_line}:\d+: error: requirement id 'interview' is used twice", out
+    ), out
