@@ -119,7 +119,8 @@ SORT_COLUMNS = {
     "email": (lambda: User.email, False),
     "status": (lambda: Standing.status, True),
     "progress": (lambda: Standing.progress, True),
-    "activity": (lambda: User.last_activity_at, True),
+    # Never active yet: placed by when they registered, so the column has no gaps to sort around.
+    "activity": (lambda: func.coalesce(User.last_activity_at, User.created_at), False),
     "quiz": (lambda: Standing.quiz_best_mean, True),
     "scenario": (lambda: Standing.scenario_best_mean, True),
 }

@@ -71,7 +71,7 @@ _ACTIVE = User.deactivated_at.is_(None)
 for _name, _column in (
     ("ix_users_active_role_name", func.lower(User.name)),
     ("ix_users_active_role_email", User.email),
-    ("ix_users_active_role_last_activity_at", User.last_activity_at),
+    ("ix_users_active_role_activity", func.coalesce(User.last_activity_at, User.created_at)),
 ):
     Index(_name, User.role, _column, User.id, sqlite_where=_ACTIVE, postgresql_where=_ACTIVE)
 

@@ -132,16 +132,17 @@ def test_status_filter_in_sql_agrees_with_the_effective_status(app, make_user):
 
 def plan(query) -> list[str]:
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
-    return [row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()]
+    if db.engine.dialect.name == "sqlite":
+        return [row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()]
+    # A test database is too small for PostgreSQL to prefer an index by itself: forbid sequential
+    # scans, so the plan shows whether an index *can* serve the query without sorting.
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    return [row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")).all()]
 
 
 @pytest.mark.parametrize("sort", ["name", "email", "activity"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_the_list_reads_a_page_from_an_index_without_sorting_every_trainee(app, runner, sort, descending):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip(
-            "checks SQLite's plans (EXPLAIN QUERY PLAN); PostgreSQL picks plans from table statistics"
-        )
     with app.app_context():
         seed_trainees(app.extensions["course"], 300, seed=3)
         db.session.commit()
@@ -149,7 +150,11 @@ def test_the_list_reads_a_page_from_an_index_without_sorting_every_trainee(app, 
         filters = MentorFilter(sort=sort, descending=descending)
         query = coordinate.trainee_query(filters, utcnow()).order_by(*coordinate._ordering(filters)).limit(50)
         steps = plan(query)
-        assert any(step.startswith("SEARCH users USING INDEX ix_users_active_role_") for step in steps), steps
-        assert not any("TEMP B-TREE" in step for step in steps), steps
+        assert any("ix_users_active_role_" in step for step in steps), steps
+        assert not any(
+            "TEMP B-TREE" in step or step.strip().startswith("->  Sort") or step.startswith("Sort")
+            for step in steps
+        ), steps
         by_status = plan(coordinate._count_query(MentorFilter(status="in_training"), utcnow()))
         assert any("ix_standings_status" in step for step in by_status), by_status
+        db.session.rollback()
