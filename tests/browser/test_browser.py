@@ -196,6 +196,7 @@ def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
     for url in (
         "/coordinator/",
         "/coordinator/cohorts",
+        "/coordinator/standards",
         urls["mentor"].removeprefix(base),
         "/coordinator/?status=certified&sort=progress",
     ):
