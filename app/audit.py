@@ -15,6 +15,7 @@ ACTIONS = {
     "certification.revoke": "Revoked certification",
     "certification.reinstate": "Reinstated certification",
     "requirement.recorded": "Recorded a requirement met outside PeerPath",
+    "session.attendance": "Took attendance at a live session",
     "account.role_changed": "Changed role",
     "account.deactivated": "Deactivated account",
     "account.reactivated": "Reactivated account",
@@ -50,6 +51,12 @@ class LogLine:
     subject: str
 
 
+def _thing(subject_type: str, subject_id: int) -> str:
+    return {"api_token": "API token", "session": "live session"}.get(
+        subject_type, subject_type
+    ) + f" #{subject_id}"
+
+
 def page_of_entries(
     page: int, action: str = "", subject: tuple[str, int] | None = None
 ) -> tuple[list[LogLine], int]:
@@ -79,7 +86,9 @@ def page_of_entries(
         LogLine(
             entry=e,
             actor=person(e.actor_id),
-            subject=person(e.subject_id) if e.subject_type == "user" else f"API token #{e.subject_id}",
+            subject=person(e.subject_id)
+            if e.subject_type == "user"
+            else _thing(e.subject_type, e.subject_id),
         )
         for e in entries
     ]

@@ -23,6 +23,8 @@ from ..models import (
     RequirementRecord,
     ScenarioRun,
     SectionView,
+    SessionSignup,
+    TrainingSession,
     User,
     utcnow,
 )
@@ -108,6 +110,13 @@ def _load_batch(ids: list[int]) -> dict[int, Records]:
         ).where(RequirementRecord.user_id.in_(ids))
     ):
         recorded[row.user_id].append(RecordedRequirement(row.requirement_id, row.completed_on, row.hours))
+    attended: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(SessionSignup.user_id, TrainingSession.starts_at, TrainingSession.duration_minutes)
+        .join(TrainingSession, TrainingSession.id == SessionSignup.session_id)
+        .where(SessionSignup.user_id.in_(ids), SessionSignup.attended.is_(True))
+    ):
+        attended[row.user_id].append((row.starts_at, row.duration_minutes / 60))
     seconds = {
         row.id: row.seconds_on_task
         for row in db.session.execute(select(User.id, User.seconds_on_task).where(User.id.in_(ids)))
@@ -120,6 +129,7 @@ def _load_batch(ids: list[int]) -> dict[int, Records]:
             minutes_on_task=seconds.get(user_id, 0) / 60,
             events=tuple(events[user_id]),
             requirement_records=tuple(recorded[user_id]),
+            sessions_attended=tuple(attended[user_id]),
         )
         for user_id in ids
     }
@@ -313,6 +323,18 @@ def load_learner(user: User) -> LearnerRecords:
             cast(RequirementRecord.hours, text_),
         ).where(RequirementRecord.user_id == user.id),
         select(
+            literal("session"),
+            literal(""),
+            blank(text_),
+            SessionSignup.id,
+            TrainingSession.duration_minutes,
+            blank(flag),
+            TrainingSession.starts_at,
+            blank(text_),
+        )
+        .join(TrainingSession, TrainingSession.id == SessionSignup.session_id)
+        .where(SessionSignup.user_id == user.id, SessionSignup.attended.is_(True)),
+        select(
             literal("event"),
             CertificationEvent.kind,
             CertificationEvent.certificate_id,
@@ -339,6 +361,7 @@ def load_learner(user: User) -> LearnerRecords:
             for r in rows
             if r.kind == "requirement"
         ),
+        sessions_attended=tuple((r.at, r.n2 / 60) for r in rows if r.kind == "session"),
     )
     return LearnerRecords(
         records=records,

@@ -86,6 +86,7 @@ class Records:
     minutes_on_task: float = 0.0
     events: tuple[Event, ...] = ()  # oldest first
     requirement_records: tuple[RequirementRecord, ...] = ()
+    sessions_attended: tuple[tuple[datetime, float], ...] = ()  # (start, hours) of live sessions attended
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,17 @@ def requirements(
 
 def _recorded(required: ProgramRequirement, records: Records, now: datetime) -> Requirement:
     """A requirement met outside PeerPath: current while its records are within their validity."""
+    attended = (
+        tuple(RequirementRecord(required.id, on, hours) for on, hours in records.sessions_attended)
+        if required.from_sessions
+        else ()
+    )
     mine = sorted(
-        (r for r in records.requirement_records if r.requirement_id == required.id and r.on <= now),
+        (
+            r
+            for r in records.requirement_records + attended
+            if r.requirement_id == required.id and r.on <= now
+        ),
         key=lambda r: r.on,
     )
 
@@ -206,7 +216,9 @@ def _recorded(required: ProgramRequirement, records: Records, now: datetime) -> 
     if required.hours:
         hours = sum(r.hours or 0 for r in current)
         done = hours >= required.hours
-        progress = f"{hours:g} of {required.hours:g} hours, recorded by your coordinator"
+        progress = f"{hours:g} of {required.hours:g} hours, recorded by your coordinator" + (
+            " or attended at a PeerPath session" if required.from_sessions else ""
+        )
     else:
         done = bool(current)
         if done:
@@ -246,7 +258,7 @@ def recorded_requirements(course: Course, records: Records, now: datetime) -> di
         if required.hours:
             entry["hours"] = sum(
                 r.hours or 0 for r in records.requirement_records if r.requirement_id == required.id
-            )
+            ) + (sum(hours for _, hours in records.sessions_attended) if required.from_sessions else 0)
             entry["hours_required"] = required.hours
         out[required.id] = entry
     return out

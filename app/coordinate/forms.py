@@ -8,8 +8,9 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
 
@@ -101,4 +102,29 @@ class RequirementForm(FlaskForm):
         "Note (optional)",
         description="For example who checked it. Do not record results or personal details.",
         validators=[Optional(), Length(max=500)],
+    )
+
+
+class SessionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=120)])
+    day = DateField(
+        "Date", description="YYYY-MM-DD", validators=[DataRequired(message="Give the date as YYYY-MM-DD.")]
+    )
+    start = TimeField(
+        "Start time (UTC)",
+        description="HH:MM, in UTC",
+        validators=[DataRequired(message="Give the time as HH:MM.")],
+    )
+    minutes = IntegerField(
+        "Length in minutes",
+        validators=[InputRequired(), NumberRange(min=15, max=600, message="Between 15 and 600 minutes.")],
+    )
+    place = StringField(
+        "Place or link",
+        description="An address, or the link to join online.",
+        validators=[DataRequired(), Length(max=300)],
+    )
+    capacity = IntegerField(
+        "Places",
+        validators=[InputRequired(), NumberRange(min=1, max=500, message="Between 1 and 500 places.")],
     )

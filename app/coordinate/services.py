@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..extensions import db
-from ..models import Cohort, RequirementRecord, Role, Standing, User
+from ..models import Cohort, RequirementRecord, Role, SessionSignup, Standing, TrainingSession, User
 
 PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
@@ -221,3 +221,14 @@ def latest_requirement_dates() -> dict[tuple[int, str], datetime]:
         ).group_by(RequirementRecord.user_id, RequirementRecord.requirement_id)
     ).all()
     return {(user_id, requirement_id): on for user_id, requirement_id, on in rows}
+
+
+def latest_sessions_attended() -> dict[int, datetime]:
+    """When each trainee last attended a live session, for requirements that count session hours."""
+    rows = db.session.execute(
+        select(SessionSignup.user_id, func.max(TrainingSession.starts_at))
+        .join(TrainingSession, TrainingSession.id == SessionSignup.session_id)
+        .where(SessionSignup.attended.is_(True))
+        .group_by(SessionSignup.user_id)
+    ).all()
+    return dict(rows)

@@ -17,15 +17,25 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from .. import training_sessions as sessions
+from ..auth.forms import EmptyForm
 from ..certification import services as certification
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status, add_months
 from ..course import Course
 from ..extensions import db
-from ..models import Role, User, utcnow
+from ..models import Role, TrainingSession, User, utcnow
 from . import bp, services
-from .forms import CohortForm, MentorFilterForm, ReinstateForm, RequirementForm, RevokeForm, SignOffForm
+from .forms import (
+    CohortForm,
+    MentorFilterForm,
+    ReinstateForm,
+    RequirementForm,
+    RevokeForm,
+    SessionForm,
+    SignOffForm,
+)
 from .record import mentor_record
 
 
@@ -85,11 +95,15 @@ def mentors_csv():
     now = utcnow()
     required = _course().program.requirements
     latest = services.latest_requirement_dates()  # one statement for every trainee
+    attended = services.latest_sessions_attended() if any(r.from_sessions for r in required) else {}
 
     def requirement_cells(user_id: int) -> list[str]:
         cells = []
         for requirement in required:
-            on = latest.get((user_id, requirement.id))
+            dates = [latest.get((user_id, requirement.id))]
+            if requirement.from_sessions:
+                dates.append(attended.get(user_id))
+            on = max((d for d in dates if d), default=None)
             lapses = add_months(on, requirement.valid_months) if on and requirement.valid_months else None
             cells += [on.date().isoformat() if on else "", lapses.date().isoformat() if lapses else ""]
         return cells
@@ -364,3 +378,61 @@ def standards_csv():
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename=peerpath-standards-{now:%Y-%m-%d}.csv"
     return response
+
+
+@bp.route("/sessions", methods=("GET", "POST"))
+def training_sessions():
+    """Live training sessions: schedule one; see every session with its sign-ups."""
+    form = SessionForm()
+    if form.validate_on_submit():
+        starts_at = datetime.combine(form.day.data, form.start.data, tzinfo=UTC)
+        if starts_at <= utcnow():
+            form.day.errors.append("Schedule the session in the future.")
+        else:
+            session = sessions.create_session(
+                form.title.data,
+                starts_at,
+                form.minutes.data,
+                form.place.data,
+                form.capacity.data,
+                current_user.id,
+            )
+            db.session.commit()
+            flash(f"“{session.title}” is scheduled; trainees can sign up from their dashboard.", "success")
+            return redirect(url_for("coordinate.training_session", session_id=session.id))
+    return (
+        render_template("coordinate/sessions.html", form=form, sessions=sessions.sessions_with_seats(False)),
+        422 if form.errors else 200,
+    )
+
+
+def _session_or_404(session_id: int) -> TrainingSession:
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.get("/sessions/<int:session_id>")
+def training_session(session_id: int):
+    """One session: who signed up, who cancelled, and attendance."""
+    session = _session_or_404(session_id)
+    return render_template(
+        "coordinate/session.html", session=session, signups=sessions.signups_of(session.id), form=EmptyForm()
+    )
+
+
+@bp.post("/sessions/<int:session_id>/attendance")
+def session_attendance(session_id: int):
+    """Record who attended; their hours count toward the live-training requirement."""
+    session = _session_or_404(session_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if session.starts_at > utcnow():
+        flash("Take attendance once the session has started.", "error")
+        return redirect(url_for("coordinate.training_session", session_id=session.id))
+    attended = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+    count = sessions.record_attendance(session, attended, current_user.id)
+    db.session.commit()
+    flash(f"Attendance saved: {count} attended.", "success")
+    return redirect(url_for("coordinate.training_session", session_id=session.id))

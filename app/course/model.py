@@ -189,6 +189,7 @@ class ProgramRequirement:
     description: str  # what counts, shown to coordinators when they record it
     hours: float | None = None  # hour-based (live training): recorded hours must add up to this
     valid_months: int | None = None  # a background check valid for N months; None = does not expire
+    from_sessions: bool = False  # hours attended at PeerPath's live sessions count toward it
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ REQUIREMENT_FIELDS = {
     "description": Field(text),
     "hours": Field(_hours, required=False),
     "valid_months": Field(integer(1, 600), required=False),
+    "from_sessions": Field(boolean, required=False),
 }
 
 
@@ -103,6 +104,11 @@ def load_program(
         if any(r.id == item["id"] for r in recorded):
             report(item.line_of("id"), f"requirement id '{item['id']}' is used twice")
             continue
+        if item.get("from_sessions") and "hours" not in item:
+            report(
+                item.line_of("from_sessions"), "'from_sessions' needs 'hours': session time counts in hours"
+            )
+            continue
         recorded.append(
             ProgramRequirement(
                 id=item["id"],
@@ -110,6 +116,7 @@ def load_program(
                 description=item["description"].strip(),
                 hours=float(item["hours"]) if "hours" in item else None,
                 valid_months=item.get("valid_months"),
+                from_sessions=bool(item.get("from_sessions")),
             )
         )
     standards: list[TrainingStandard] = []

@@ -1,6 +1,8 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from .. import training_sessions as sessions
+from ..auth.forms import EmptyForm
 from ..certification.services import LearnerRecords, load_learner, record_activity, standing_of
 from ..certification.status import standing
 from ..course import Course, Module, Section
@@ -42,6 +44,8 @@ def dashboard():
         standing=standing(_course().program, _course(), learner.records, utcnow()),
         progress=course_progress(_course(), read, *_summaries(learner)),
         next_up=continue_target(_course(), read, learner.last_read),
+        live_sessions=sessions.sessions_with_seats(True, current_user.id),
+        session_form=EmptyForm(),
     )
 
 
@@ -140,3 +144,31 @@ def _render_section(module: Module, section: Section, invalid: dict[str, Reflect
         following=following,
         position=[s.id for s in module.sections].index(section.id) + 1,
     )
+
+
+@bp.post("/sessions/<int:session_id>/signup")
+@login_required
+def session_signup(session_id: int):
+    """Take a place on a live training session."""
+    return _session_change(session_id, sessions.sign_up, "You have a place. It is on your dashboard.")
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@login_required
+def session_cancel(session_id: int):
+    """Give a place back before the session starts."""
+    return _session_change(session_id, sessions.cancel, "Your place is cancelled and free for someone else.")
+
+
+def _session_change(session_id: int, change, done: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change(session_id, current_user.id)
+    except sessions.SignupRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("learn.dashboard", _anchor="live-sessions"))

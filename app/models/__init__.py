@@ -5,6 +5,7 @@ from .audit import AuditEntry
 from .base import Base, utcnow
 from .certification import CertificationEvent, Standing, WithdrawnCertificate
 from .cohort import Cohort
+from .live_session import SessionSignup, TrainingSession
 from .outbox import OutboxMessage
 from .progress import Reflection, SectionView
 from .quiz import QuizAttempt
@@ -28,7 +29,9 @@ __all__ = [
     "ScenarioRun",
     "ScenarioStep",
     "SectionView",
+    "SessionSignup",
     "Standing",
+    "TrainingSession",
     "User",
     "WithdrawnCertificate",
     "normalise_email",

@@ -197,6 +197,7 @@ def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
         "/coordinator/",
         "/coordinator/cohorts",
         "/coordinator/standards",
+        "/coordinator/sessions",
         urls["mentor"].removeprefix(base),
         "/coordinator/?status=certified&sort=progress",
     ):

@@ -196,7 +196,10 @@ def test_recorded_requirements_say_who_records_them_on_the_checklist():
     }
     assert set(items) == {r.id for r in PROGRAM.requirements} and len(items) >= 4
     assert items["interview"].progress == "recorded by your coordinator once done"
-    assert items["live-training"].progress == "0 of 2 hours, recorded by your coordinator"
+    assert (
+        items["live-training"].progress
+        == "0 of 2 hours, recorded by your coordinator or attended at a PeerPath session"
+    )
     done = {
         i.target: i for i in standing(PROGRAM, COURSE, everything(), T0).requirements if i.kind == "recorded"
     }

@@ -46,8 +46,8 @@ def drawn_questions(app, page: str):
         f"q-{q.id}-{o.id}": q for q in quiz.questions for o in q.options if q.type == "order"
     }
     shown = []
-    for element in elements(page, "input") + elements(page, "select"):
-        question = question_of_field.get(element.get("name", ""))
+    for name in re.findall(r'name="(q-[^"]+)"', page):  # document order, inputs and selects alike
+        question = question_of_field.get(name)
         if question is not None and question not in shown:
             shown.append(question)
     return shown
