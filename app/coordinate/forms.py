@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -82,10 +84,16 @@ class CohortForm(FlaskForm):
 class RequirementForm(FlaskForm):
     """What a coordinator records: the day, the hours for hour-based requirements, a short note.
 
-    Never a check's result or a document: only that it was cleared.
+    Never a check's result or a document: only that it was cleared. The fields are posted as
+    ``date``, ``hours`` and ``note``; each form on the mentor page gets its own element ids.
     """
 
-    completed_on = DateField(
+    def with_ids_for(self, requirement_id: str) -> RequirementForm:
+        for field in self:
+            field.id = f"{requirement_id}-{field.name}"
+        return self
+
+    date = DateField(
         "Date done",
         description="The day it was cleared, or the day of the session (YYYY-MM-DD).",
         validators=[DataRequired(message="Give the date as YYYY-MM-DD.")],

@@ -191,7 +191,7 @@ def mentor(user_id: int):
 
 def _requirement_forms(invalid: dict[str, RequirementForm] | None = None) -> dict[str, RequirementForm]:
     return {
-        r.id: (invalid or {}).get(r.id) or RequirementForm(prefix=r.id, formdata=None)
+        r.id: (invalid or {}).get(r.id) or RequirementForm(formdata=None).with_ids_for(r.id)
         for r in _course().program.requirements
     }
 
@@ -229,10 +229,10 @@ def record_requirement(user_id: int, requirement_id: str):
     required = next((r for r in _course().program.requirements if r.id == requirement_id), None)
     if required is None:
         abort(404)
-    form = RequirementForm(prefix=required.id)
+    form = RequirementForm().with_ids_for(required.id)
     valid = form.validate_on_submit()
-    if valid and form.completed_on.data > utcnow().date():
-        form.completed_on.errors.append("The date cannot be in the future.")
+    if valid and form.date.data > utcnow().date():
+        form.date.errors.append("The date cannot be in the future.")
         valid = False
     if valid and required.hours and not form.hours.data:
         form.hours.errors.append(
@@ -244,7 +244,7 @@ def record_requirement(user_id: int, requirement_id: str):
     certification.record_requirement(
         mentor.id,
         required.id,
-        datetime.combine(form.completed_on.data, time(), tzinfo=UTC),
+        datetime.combine(form.date.data, time(), tzinfo=UTC),
         form.hours.data if required.hours else None,
         (form.note.data or "").strip() or None,
         current_user.id,

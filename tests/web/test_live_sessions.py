@@ -134,7 +134,7 @@ def test_attended_hours_count_toward_live_training(app, coordinator, client, tra
         page = coordinator.get(f"/coordinator/mentors/{uid}").text
         coordinator.post(
             f"/coordinator/mentors/{uid}/requirements/{requirement}",
-            data={f"{requirement}-csrf_token": csrf_token(page), f"{requirement}-completed_on": yesterday},
+            data={"csrf_token": csrf_token(page), "date": yesterday},
         )
     session_id = add_session(app, timedelta(days=2))
     press(client, f"/sessions/{session_id}/signup")

@@ -20,7 +20,7 @@ from .test_certification import complete_course, post_form, status_on_dashboard
 def record(coordinator, user_id: int, requirement: str, **fields):
     page = coordinator.get(f"/coordinator/mentors/{user_id}").text
     token = csrf_token(page)
-    data = {f"{requirement}-csrf_token": token, **{f"{requirement}-{k}": v for k, v in fields.items()}}
+    data = {"csrf_token": token, **fields}
     return coordinator.post(f"/coordinator/mentors/{user_id}/requirements/{requirement}", data=data)
 
 
@@ -38,19 +38,17 @@ def test_a_trainee_who_passed_everything_waits_for_the_recorded_requirements(
     yesterday = (utcnow() - timedelta(days=1)).date().isoformat()
     for requirement in ("interview", "references", "background-check"):
         assert (
-            record(
-                coordinator, user_id, requirement, completed_on=yesterday, note="Checked by Sam"
-            ).status_code
+            record(coordinator, user_id, requirement, date=yesterday, note="Checked by Sam").status_code
             == 302
         )
-    record(coordinator, user_id, "live-training", completed_on=yesterday, hours="1.5")
+    record(coordinator, user_id, "live-training", date=yesterday, hours="1.5")
     assert status_on_dashboard(client) == "in_training"  # 1.5 of 2 hours
     page = client.get("/").text
     assert (
         "1.5 of 2 hours, recorded by your coordinator"
         in elements(page, "li", data_requirement="recorded:live-training")[0].text
     )
-    record(coordinator, user_id, "live-training", completed_on=yesterday, hours="0.5")
+    record(coordinator, user_id, "live-training", date=yesterday, hours="0.5")
     assert status_on_dashboard(client) == "awaiting_review"
     checked = elements(client.get("/").text, "li", data_requirement="recorded:background-check")[0]
     assert checked["data-done"] == "true" and "recorded by your coordinator on" in checked.text
@@ -70,26 +68,26 @@ def test_recording_checks_its_input_and_records_nothing_when_wrong(app, trainee,
     user_id = complete_course(app, trainee, recorded=False)
     tomorrow = (utcnow() + timedelta(days=2)).date().isoformat()
     cases = [
-        ("interview", {"completed_on": "31/12/2026"}, "YYYY-MM-DD"),
-        ("interview", {"completed_on": ""}, "YYYY-MM-DD"),
-        ("interview", {"completed_on": tomorrow}, "cannot be in the future"),
-        ("interview", {"completed_on": "2026-01-05", "note": "x" * 501}, "500"),
-        ("live-training", {"completed_on": "2026-01-05"}, "Give the hours attended"),
-        ("live-training", {"completed_on": "2026-01-05", "hours": "30"}, "Between 0.25 and 24"),
-        ("live-training", {"completed_on": "2026-01-05", "hours": "two"}, "Not a valid float"),
+        ("interview", {"date": "31/12/2026"}, "YYYY-MM-DD"),
+        ("interview", {"date": ""}, "YYYY-MM-DD"),
+        ("interview", {"date": tomorrow}, "cannot be in the future"),
+        ("interview", {"date": "2026-01-05", "note": "x" * 501}, "500"),
+        ("live-training", {"date": "2026-01-05"}, "Give the hours attended"),
+        ("live-training", {"date": "2026-01-05", "hours": "30"}, "Between 0.25 and 24"),
+        ("live-training", {"date": "2026-01-05", "hours": "two"}, "Not a valid float"),
     ]
     for requirement, fields, message in cases:
         response = record(coordinator, user_id, requirement, **fields)
         assert response.status_code == 422 and message in response.text, (fields, message)
         errors = elements(response.text, "p", class_="error")
         assert errors and all(e["id"].startswith(f"{requirement}-") for e in errors)
-    assert record(coordinator, user_id, "no-such-check", completed_on="2026-01-05").status_code == 404
+    assert record(coordinator, user_id, "no-such-check", date="2026-01-05").status_code == 404
     stranger = coordinator.application.test_client()
     Auth(stranger).login(make_user())
     token = csrf_token(stranger.get("/").text)
     forbidden = stranger.post(
         f"/coordinator/mentors/{user_id}/requirements/interview",
-        data={"interview-csrf_token": token, "interview-completed_on": "2026-01-05"},
+        data={"csrf_token": token, "date": "2026-01-05"},
     )
     assert forbidden.status_code == 403
     with app.app_context():
