@@ -52,6 +52,12 @@ def _assets() -> dict[str, Asset]:
     return current_app.extensions["assets"]
 
 
+def _assets_by_hashed_name() -> dict[str, Asset]:
+    if current_app.debug:
+        return {a.hashed_name: a for a in _assets().values()}
+    return current_app.extensions["assets_by_hashed_name"]
+
+
 def asset_url(name: str) -> str:
     asset = _assets().get(name)
     if asset is None:
@@ -61,7 +67,7 @@ def asset_url(name: str) -> str:
 
 @bp.get("/<path:hashed_name>")
 def serve(hashed_name: str):
-    asset = next((a for a in _assets().values() if a.hashed_name == hashed_name), None)
+    asset = _assets_by_hashed_name().get(hashed_name)
     if asset is None:
         abort(404)
     compressed = asset.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", "")
@@ -74,6 +80,8 @@ def serve(hashed_name: str):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["assets"] = scan(Path(app.static_folder))
+    assets = scan(Path(app.static_folder))
+    app.extensions["assets"] = assets
+    app.extensions["assets_by_hashed_name"] = {a.hashed_name: a for a in assets.values()}
     app.jinja_env.globals["asset_url"] = asset_url
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, literal, select, update
 
 from . import audit
+from .certification.services import mark_stale
 from .database import dialect_insert
 from .extensions import db
 from .models import SessionSignup, TrainingSession, User, utcnow
@@ -178,7 +179,7 @@ def record_attendance(session: TrainingSession, attended_ids: set[int], actor: i
             .where(and_(SessionSignup.session_id == session.id, SessionSignup.user_id == user_id))
             .values(attended=user_id in attended_ids, attendance_by=actor)
         )
-    db.session.execute(update(User).where(User.id.in_(holders)).values(standing_stale=True))
+    mark_stale(holders)
     audit.record(
         "session.attendance",
         "session",

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..audit import ACTIONS
 from ..models import Role
+from ..query_forms import QueryForm
 
 ROLE_LABELS = {
     Role.TRAINEE.value: "Trainee",
@@ -13,11 +14,8 @@ ROLE_LABELS = {
 }
 
 
-class UserFilterForm(FlaskForm):
-    """Query-string filters for the account list (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
+class UserFilterForm(QueryForm):
+    """Query-string filters for the account list."""
 
     q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
     role = SelectField(
@@ -37,10 +35,7 @@ class UserFilterForm(FlaskForm):
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(QueryForm):
     action = SelectField(
         "Action",
         choices=[SelectChoice("", "Every action"), *(SelectChoice(k, v) for k, v in ACTIONS.items())],

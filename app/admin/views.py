@@ -9,15 +9,6 @@ from . import bp, services
 from .forms import AuditFilterForm, EmptyForm, ReasonForm, RoleForm, TokenForm, UserFilterForm
 
 
-def _valid_or_defaults(form):
-    """A bad query parameter falls back to its default, and the form shows the field error."""
-    if not form.validate():
-        for field in form:
-            if field.errors:
-                field.data = field.default
-    return form
-
-
 def _pages(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
@@ -30,7 +21,7 @@ def index():
 @bp.get("/users")
 def users():
     """Every account, with search and filters."""
-    form = _valid_or_defaults(UserFilterForm(request.args))
+    form = UserFilterForm(request.args).read()
     filters = services.UserFilter(
         q=(form.q.data or "").strip(),
         role=form.role.data or "",
@@ -50,16 +41,9 @@ def users():
     )
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/users/<int:user_id>")
 def user(user_id: int):
-    account = _user_or_404(user_id)
+    account = db.get_or_404(User, user_id)
     return _user_page(account)
 
 
@@ -80,7 +64,7 @@ def _user_page(account: User, role_form=None, reason_form=None, status: int = 20
 
 @bp.post("/users/<int:user_id>/role")
 def change_role(user_id: int):
-    account = _user_or_404(user_id)
+    account = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         return _user_page(account, role_form=form, status=400)
@@ -106,7 +90,7 @@ def reactivate(user_id: int):
 
 
 def _reasoned(user_id: int, change, done: str):
-    account = _user_or_404(user_id)
+    account = db.get_or_404(User, user_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _user_page(account, reason_form=form, status=400)
@@ -153,7 +137,7 @@ def revoke_token(token_id: int):
 @bp.get("/audit")
 def audit_log():
     """Who changed what: sign-offs, revocations, roles, deactivations, tokens. Newest first."""
-    form = _valid_or_defaults(AuditFilterForm(request.args))
+    form = AuditFilterForm(request.args).read()
     page = form.page.data or 1
     lines, total = audit.page_of_entries(page, action=form.action.data or "")
     args = {k: v for k, v in request.args.items() if k != "page"}

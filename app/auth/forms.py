@@ -40,8 +40,9 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+class NewPasswordForm(FlaskForm):
+    """Choose a new password (from a reset link)."""
+
     password = PasswordField(
         "New password",
         description=f"At least {MIN_PASSWORD} characters.",
@@ -51,22 +52,14 @@ class ChangePasswordForm(FlaskForm):
         "Confirm new password",
         validators=[DataRequired(), EqualTo("password", message="The two passwords do not match.")],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
 
 
 class ResetRequestForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        description=f"At least {MIN_PASSWORD} characters.",
-        validators=[DataRequired(), _password_length],
-    )
-    confirm = PasswordField(
-        "Confirm new password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords do not match.")],
-    )
 
 
 class EmptyForm(FlaskForm):

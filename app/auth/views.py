@@ -10,8 +10,8 @@ from .forms import (
     ChangePasswordForm,
     EmptyForm,
     LoginForm,
+    NewPasswordForm,
     RegisterForm,
-    ResetPasswordForm,
     ResetRequestForm,
 )
 
@@ -157,7 +157,7 @@ def reset_password(token: str):
     user = reset.user_for_token(token[:512])
     if user is None:
         return render_template("auth/reset_invalid.html"), 400
-    form = ResetPasswordForm()
+    form = NewPasswordForm()
     if form.validate_on_submit():
         if not reset.reset_password(user, form.password.data):
             db.session.rollback()

@@ -51,6 +51,16 @@ def record_activity(user: User, now: datetime | None = None) -> None:
     )
 
 
+def mark_stale(user_ids: Iterable[int]) -> None:
+    """Their records changed: the stored standings are recomputed before a list reads them."""
+    db.session.execute(
+        update(User)
+        .where(User.id.in_(list(user_ids)))
+        .values(standing_stale=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def load_records(user_ids: Iterable[int]) -> dict[int, Records]:
     """Every trainee's records, in a fixed number of queries per batch of users."""
     ids = list(user_ids)
@@ -239,12 +249,7 @@ def record_decision(
         event.certificate_id = secrets.token_urlsafe(16)
     db.session.add(event)
     audit.record(f"certification.{kind}", "user", user_id, actor_id, reason=reason)
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(standing_stale=True)
-        .execution_options(synchronize_session=False)
-    )
+    mark_stale([user_id])
     db.session.flush()
     return event
 
@@ -414,12 +419,7 @@ def record_requirement(
         on=completed_on.date().isoformat(),
         **({"hours": hours} if hours is not None else {}),
     )
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(standing_stale=True)
-        .execution_options(synchronize_session=False)
-    )
+    mark_stale([user_id])
     return record
 
 

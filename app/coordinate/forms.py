@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
+from ..query_forms import QueryForm
 
 SORTS = {
     "name": "Name",
@@ -27,11 +28,8 @@ SORTS = {
 }
 
 
-class MentorFilterForm(FlaskForm):
-    """The list's filters, read from the query string (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
+class MentorFilterForm(QueryForm):
+    """The list's filters, read from the query string."""
 
     q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
     status = SelectField(

@@ -14,6 +14,7 @@ from ..learn.progress import ModuleProgress, QuizSummary, ScenarioSummary, cours
 from ..learn.quiz_services import drawn_questions, saved_answers
 from ..learning.grading import grade
 from ..models import CertificationEvent, Cohort, QuizAttempt, ScenarioRun, User, utcnow
+from .services import names_of
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,7 @@ def mentor_record(course: Course, mentor: User) -> MentorRecord:
         if (scenario := course.scenario_by_id.get(run.scenario_id))
     ]
     events = certification.events_of(mentor.id)
-    actor_ids = {e.actor_id for e in events if e.actor_id}
-    actors = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
-        if actor_ids
-        else {}
-    )
+    actors = names_of({e.actor_id for e in events if e.actor_id})
     return MentorRecord(
         mentor=mentor,
         cohort=db.session.get(Cohort, mentor.cohort_id) if mentor.cohort_id else None,

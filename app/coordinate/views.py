@@ -50,10 +50,7 @@ def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
         SelectChoice("", "Any cohort"),
         *(SelectChoice(str(c.id), c.name) for c in cohorts),
     ]
-    if not form.validate():
-        for field in form:
-            if field.errors:
-                field.data = field.default  # ignore a bad parameter, say so on the page
+    form.read()
     cohort = int(form.cohort.data) if form.cohort.data and form.cohort.data.isdigit() else None
     return form, services.MentorFilter(
         q=(form.q.data or "").strip(),
@@ -406,17 +403,10 @@ def training_sessions():
     )
 
 
-def _session_or_404(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    if session is None:
-        abort(404)
-    return session
-
-
 @bp.get("/sessions/<int:session_id>")
 def training_session(session_id: int):
     """One session: who signed up, who cancelled, and attendance."""
-    session = _session_or_404(session_id)
+    session = db.get_or_404(TrainingSession, session_id)
     return render_template(
         "coordinate/session.html", session=session, signups=sessions.signups_of(session.id), form=EmptyForm()
     )
@@ -425,7 +415,7 @@ def training_session(session_id: int):
 @bp.post("/sessions/<int:session_id>/attendance")
 def session_attendance(session_id: int):
     """Record who attended; their hours count toward the live-training requirement."""
-    session = _session_or_404(session_id)
+    session = db.get_or_404(TrainingSession, session_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     if session.starts_at > utcnow():
