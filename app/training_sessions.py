@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, literal, select, update
+from sqlalchemy import Integer, Row, and_, bindparam, func, literal, select, update
 
 from . import audit
 from .certification.services import mark_stale
-from .database import dialect_insert
+from .database import core_rows, dialect_insert
 from .extensions import db
 from .models import SessionSignup, TrainingSession, User, utcnow
 from .models.base import UTCDateTime
@@ -22,26 +23,13 @@ class SignupRefused(Exception):
 
 @dataclass(frozen=True)
 class SessionSeats:
-    session: TrainingSession
+    session: Row  # a training_sessions row: id, title, starts_at, duration_minutes, place, capacity
     taken: int
-    mine: SessionSignup | None = None  # the viewing trainee's sign-up, if any (even cancelled)
+    signed_up: bool = False  # the viewing trainee holds a place
 
     @property
     def left(self) -> int:
         return max(0, self.session.capacity - self.taken)
-
-    @property
-    def signed_up(self) -> bool:
-        return self.mine is not None and self.mine.cancelled_at is None
-
-
-def _taken():
-    return (
-        select(SessionSignup.session_id, func.count().label("taken"))
-        .where(SessionSignup.cancelled_at.is_(None))
-        .group_by(SessionSignup.session_id)
-        .subquery()
-    )
 
 
 def create_session(
@@ -64,28 +52,35 @@ def create_session(
 def sessions_with_seats(
     upcoming_only: bool, user_id: int | None = None, now: datetime | None = None
 ) -> list[SessionSeats]:
-    """Sessions in date order with the seats taken (and the trainee's own sign-up): two statements."""
-    now = now or utcnow()
-    taken = _taken()
-    query = (
-        select(TrainingSession, func.coalesce(taken.c.taken, 0))
-        .outerjoin(taken, taken.c.session_id == TrainingSession.id)
-        .order_by(TrainingSession.starts_at, TrainingSession.id)
+    """Sessions in date order with the seats taken and whether ``user_id`` holds one: one statement."""
+    rows = core_rows(_seats_statement(upcoming_only), user_id=user_id, now=now or utcnow())
+    return [SessionSeats(row, row.taken, row.held) for row in rows]
+
+
+@cache
+def _seats_statement(upcoming_only: bool):
+    """Built once per variant: the trainee dashboard runs it on every visit."""
+    sessions = TrainingSession.__table__
+    taken = (
+        select(func.count())
+        .where(SessionSignup.session_id == sessions.c.id, SessionSignup.cancelled_at.is_(None))
+        .scalar_subquery()
+    )
+    held = (
+        select(SessionSignup.id)
+        .where(
+            SessionSignup.session_id == sessions.c.id,
+            SessionSignup.user_id == bindparam("user_id", type_=Integer),
+            SessionSignup.cancelled_at.is_(None),
+        )
+        .exists()
+    )
+    query = select(sessions, taken.label("taken"), held.label("held")).order_by(
+        sessions.c.starts_at, sessions.c.id
     )
     if upcoming_only:
-        query = query.where(TrainingSession.starts_at > now)
-    rows = db.session.execute(query).all()
-    mine = {}
-    if user_id is not None and rows:
-        mine = {
-            s.session_id: s
-            for s in db.session.scalars(
-                select(SessionSignup).where(
-                    SessionSignup.user_id == user_id, SessionSignup.session_id.in_([r[0].id for r in rows])
-                )
-            )
-        }
-    return [SessionSeats(session, count, mine.get(session.id)) for session, count in rows]
+        query = query.where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
+    return query
 
 
 def sign_up(session_id: int, user_id: int, now: datetime | None = None) -> None:

@@ -10,12 +10,25 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Boolean, Integer, String, case, cast, literal, null, select, union_all, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 
 from .. import audit
 from ..course.model import Course
-from ..database import dialect_insert
+from ..database import core_rows, dialect_insert
 from ..extensions import db
 from ..models import (
     CertificationEvent,
@@ -36,6 +49,7 @@ from .status import RequirementRecord as RecordedRequirement
 # probably stepped away, and reading the page that long is not credible time on task.
 ACTIVITY_GAP_CAP = timedelta(minutes=15)
 BATCH = 500
+REVISIT_RESOLUTION = timedelta(minutes=1)
 
 
 def record_activity(user: User, now: datetime | None = None) -> None:
@@ -49,6 +63,14 @@ def record_activity(user: User, now: datetime | None = None) -> None:
         .values(seconds_on_task=User.seconds_on_task + seconds, last_activity_at=now, standing_stale=True)
         .execution_options(synchronize_session=False)
     )
+
+
+def revisit_due(user: User, now: datetime | None = None) -> bool:
+    """Whether re-reading a page should be recorded as activity. Recording it at most once a
+    minute loses no time on task, because the next recorded action adds the whole gap since the
+    last one; it spares a write on every page a trainee flips back to."""
+    last = user.last_activity_at
+    return last is None or (now or utcnow()) - last >= REVISIT_RESOLUTION
 
 
 def mark_stale(user_ids: Iterable[int]) -> None:
@@ -281,76 +303,7 @@ class LearnerRecords:
 def load_learner(user: User) -> LearnerRecords:
     """Sections read, quiz attempts, role-play runs and decisions for one trainee: one UNION ALL
     query instead of one per table, because every learner page needs them together."""
-    text_, number, flag = String(), Integer(), Boolean()
-
-    def blank(type_):
-        return cast(null(), type_)
-
-    parts = union_all(
-        select(
-            literal("section").label("kind"),
-            SectionView.module_id.label("a"),
-            SectionView.section_id.label("b"),
-            SectionView.id.label("n1"),
-            blank(number).label("n2"),
-            blank(flag).label("flag"),
-            SectionView.viewed_at.label("at"),
-            blank(text_).label("extra"),
-        ).where(SectionView.user_id == user.id),
-        select(
-            literal("quiz"),
-            QuizAttempt.quiz_id,
-            blank(text_),
-            QuizAttempt.module_version,
-            QuizAttempt.score,
-            QuizAttempt.passed,
-            QuizAttempt.submitted_at,
-            blank(text_),
-        ).where(QuizAttempt.user_id == user.id),
-        select(
-            literal("scenario"),
-            ScenarioRun.scenario_id,
-            blank(text_),
-            ScenarioRun.id,
-            ScenarioRun.score,
-            ScenarioRun.passed,
-            ScenarioRun.finished_at,
-            blank(text_),
-        ).where(ScenarioRun.user_id == user.id),
-        select(
-            literal("requirement"),
-            RequirementRecord.requirement_id,
-            blank(text_),
-            RequirementRecord.id,
-            blank(number),
-            blank(flag),
-            RequirementRecord.completed_on,
-            cast(RequirementRecord.hours, text_),
-        ).where(RequirementRecord.user_id == user.id),
-        select(
-            literal("session"),
-            literal(""),
-            blank(text_),
-            SessionSignup.id,
-            TrainingSession.duration_minutes,
-            blank(flag),
-            TrainingSession.starts_at,
-            blank(text_),
-        )
-        .join(TrainingSession, TrainingSession.id == SessionSignup.session_id)
-        .where(SessionSignup.user_id == user.id, SessionSignup.attended.is_(True)),
-        select(
-            literal("event"),
-            CertificationEvent.kind,
-            CertificationEvent.certificate_id,
-            CertificationEvent.id,
-            blank(number),
-            blank(flag),
-            CertificationEvent.at,
-            cast(CertificationEvent.module_versions, text_),
-        ).where(CertificationEvent.user_id == user.id),
-    )
-    rows = db.session.execute(parts).all()
+    rows = core_rows(_learner_statement(), user_id=user.id)
     sections = sorted((r for r in rows if r.kind == "section"), key=lambda r: (r.at, r.n1))
     quizzes = sorted((r for r in rows if r.kind == "quiz" and r.at is not None), key=lambda r: r.at)
     runs = sorted((r for r in rows if r.kind == "scenario" and r.at is not None), key=lambda r: r.at)
@@ -373,6 +326,81 @@ def load_learner(user: User) -> LearnerRecords:
         last_read=(sections[-1].a, sections[-1].b) if sections else None,
         quiz_attempts=_summaries(r for r in rows if r.kind == "quiz"),
         scenario_runs=_summaries((r for r in rows if r.kind == "scenario"), finished_only=True),
+    )
+
+
+@cache
+def _learner_statement():
+    """Built once: constructing this union took longer than running it."""
+    user_id = bindparam("user_id")
+    text_, number, flag = String(), Integer(), Boolean()
+
+    def blank(type_):
+        return cast(null(), type_)
+
+    return union_all(
+        select(
+            literal("section").label("kind"),
+            SectionView.module_id.label("a"),
+            SectionView.section_id.label("b"),
+            SectionView.id.label("n1"),
+            blank(number).label("n2"),
+            blank(flag).label("flag"),
+            SectionView.viewed_at.label("at"),
+            blank(text_).label("extra"),
+        ).where(SectionView.user_id == user_id),
+        select(
+            literal("quiz"),
+            QuizAttempt.quiz_id,
+            blank(text_),
+            QuizAttempt.module_version,
+            QuizAttempt.score,
+            QuizAttempt.passed,
+            QuizAttempt.submitted_at,
+            blank(text_),
+        ).where(QuizAttempt.user_id == user_id),
+        select(
+            literal("scenario"),
+            ScenarioRun.scenario_id,
+            blank(text_),
+            ScenarioRun.id,
+            ScenarioRun.score,
+            ScenarioRun.passed,
+            ScenarioRun.finished_at,
+            blank(text_),
+        ).where(ScenarioRun.user_id == user_id),
+        select(
+            literal("requirement"),
+            RequirementRecord.requirement_id,
+            blank(text_),
+            RequirementRecord.id,
+            blank(number),
+            blank(flag),
+            RequirementRecord.completed_on,
+            cast(RequirementRecord.hours, text_),
+        ).where(RequirementRecord.user_id == user_id),
+        select(
+            literal("session"),
+            literal(""),
+            blank(text_),
+            SessionSignup.id,
+            TrainingSession.duration_minutes,
+            blank(flag),
+            TrainingSession.starts_at,
+            blank(text_),
+        )
+        .join(TrainingSession, TrainingSession.id == SessionSignup.session_id)
+        .where(SessionSignup.user_id == user_id, SessionSignup.attended.is_(True)),
+        select(
+            literal("event"),
+            CertificationEvent.kind,
+            CertificationEvent.certificate_id,
+            CertificationEvent.id,
+            blank(number),
+            blank(flag),
+            CertificationEvent.at,
+            cast(CertificationEvent.module_versions, text_),
+        ).where(CertificationEvent.user_id == user_id),
     )
 
 

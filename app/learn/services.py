@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import bindparam, literal, select, union_all
 
 from ..course import Module, Section
-from ..database import insert_ignoring_duplicates, upsert
+from ..database import core_rows, insert_ignoring_duplicates, upsert
 from ..extensions import db
 from ..models import Reflection, SectionView, utcnow
 
@@ -27,14 +30,34 @@ def record_section_read(user_id: int, module: Module, section: Section) -> None:
     )
 
 
-def reflections_for(user_id: int, module_id: str) -> dict[str, str]:
-    """The trainee's own answers to this module's reflect prompts, by prompt id."""
-    rows = db.session.execute(
-        select(Reflection.prompt_id, Reflection.text).where(
+@dataclass(frozen=True)
+class SectionState:
+    already_read: bool
+    reflections: dict[str, str]  # the trainee's own answers to this module's prompts, by prompt id
+
+
+def section_state(user_id: int, module_id: str, section_id: str) -> SectionState:
+    """Whether the trainee has read this section before, and their reflections: one statement."""
+    rows = core_rows(_section_state_statement(), user_id=user_id, module_id=module_id, section_id=section_id)
+    return SectionState(
+        already_read=any(row.kind == "read" for row in rows),
+        reflections={row.prompt_id: row.text for row in rows if row.kind == "reflection"},
+    )
+
+
+@cache
+def _section_state_statement():
+    user_id, module_id = bindparam("user_id"), bindparam("module_id")
+    return union_all(
+        select(literal("reflection").label("kind"), Reflection.prompt_id, Reflection.text).where(
             Reflection.user_id == user_id, Reflection.module_id == module_id
-        )
-    ).all()
-    return {row.prompt_id: row.text for row in rows}
+        ),
+        select(literal("read"), SectionView.section_id, literal("")).where(
+            SectionView.user_id == user_id,
+            SectionView.module_id == module_id,
+            SectionView.section_id == bindparam("section_id"),
+        ),
+    )
 
 
 def save_reflection(user_id: int, module_id: str, prompt_id: str, text: str) -> None:

@@ -3,7 +3,13 @@ from flask_login import current_user, login_required
 
 from .. import training_sessions as sessions
 from ..auth.forms import EmptyForm
-from ..certification.services import LearnerRecords, load_learner, record_activity, standing_of
+from ..certification.services import (
+    LearnerRecords,
+    load_learner,
+    record_activity,
+    revisit_due,
+    standing_of,
+)
 from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
@@ -99,10 +105,14 @@ def section(module_id: str, section_id: str):
     """Show one section and record it as read."""
     module = _module_or_404(module_id)
     section = _section_or_404(module, section_id)
-    services.record_section_read(current_user.id, module, section)
-    record_activity(current_user)
-    db.session.commit()
-    return _render_section(module, section)
+    state = services.section_state(current_user.id, module.id, section.id)
+    # A first read is progress; a re-read only adds time on task, at most once a minute.
+    if not state.already_read:
+        services.record_section_read(current_user.id, module, section)
+    if not state.already_read or revisit_due(current_user):
+        record_activity(current_user)
+        db.session.commit()
+    return _render_section(module, section, state.reflections)
 
 
 @bp.post("/modules/<module_id>/<section_id>/reflections/<prompt_id>")
@@ -115,7 +125,8 @@ def save_reflection(module_id: str, section_id: str, prompt_id: str):
         abort(404)
     form = ReflectionForm(prefix=prompt_id)
     if not form.validate_on_submit():
-        return _render_section(module, section, invalid={prompt_id: form}), 422
+        saved = services.section_state(current_user.id, module.id, section.id).reflections
+        return _render_section(module, section, saved, invalid={prompt_id: form}), 422
     services.save_reflection(current_user.id, module.id, prompt_id, form.text.data.strip())
     record_activity(current_user)
     db.session.commit()
@@ -125,8 +136,9 @@ def save_reflection(module_id: str, section_id: str, prompt_id: str):
     )
 
 
-def _render_section(module: Module, section: Section, invalid: dict[str, ReflectionForm] | None = None):
-    saved = services.reflections_for(current_user.id, module.id)
+def _render_section(
+    module: Module, section: Section, saved: dict[str, str], invalid: dict[str, ReflectionForm] | None = None
+):
     forms = {}
     for prompt in section.reflect_prompts:
         forms[prompt.id] = (invalid or {}).get(prompt.id) or ReflectionForm(
