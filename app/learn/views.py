@@ -14,6 +14,7 @@ from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
 from ..models import utcnow
+from ..urls import cached_url_for
 from . import bp, services
 from .forms import ReflectionForm
 from .progress import QuizSummary, ScenarioSummary, continue_target, course_progress, module_progress
@@ -70,11 +71,11 @@ def _requirement_links():
 def requirement_url(item) -> str | None:
     """Where a checklist item is done."""
     if item.kind == "sections":
-        return url_for("learn.module_overview", module_id=item.target)
+        return cached_url_for("learn.module_overview", module_id=item.target)
     if item.kind == "quiz":
-        return url_for("learn.quiz_home", module_id=item.target)
+        return cached_url_for("learn.quiz_home", module_id=item.target)
     if item.kind == "scenario":
-        return url_for("learn.scenario", scenario_id=item.target)
+        return cached_url_for("learn.scenario", scenario_id=item.target)
     return None
 
 

@@ -141,6 +141,48 @@ def test_time_on_task_adds_capped_gaps_between_learning_actions(app, client, tra
         )
 
 
+def test_re_reading_a_section_writes_nothing_within_a_minute_and_loses_no_time(app, client, trainee):
+    module = app.extensions["course"].modules[0]
+    first, second = (f"/modules/{module.id}/{s.id}" for s in module.sections[:2])
+    client.get(first)
+
+    def activity():
+        with app.app_context():
+            return db.session.execute(
+                select(User.last_activity_at, User.seconds_on_task).where(User.email == trainee)
+            ).one()
+
+    def set_last_activity(ago: timedelta):
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.email == trainee))
+            user.last_activity_at = utcnow() - ago
+            db.session.commit()
+
+    set_last_activity(timedelta(seconds=30))
+    before = activity()
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    assert client.get(first).status_code == 200
+    event.remove(engine, "before_cursor_execute", count)
+    assert activity() == before, "a re-read within the minute recorded activity"
+    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+    set_last_activity(timedelta(minutes=3))
+    client.get(first)  # a re-read after a while counts the gap, like any learning action
+    last, seconds = activity()
+    assert 179 <= seconds - before.seconds_on_task <= 185 and utcnow() - last < timedelta(seconds=5)
+
+    set_last_activity(timedelta(seconds=10))
+    client.get(second)  # a first read always counts, however soon
+    assert activity().seconds_on_task - seconds >= 10
+
+
 def test_complete_then_sign_off_then_verify_then_revoke_and_reinstate(
     app, client, trainee, coordinator, runner
 ):

@@ -1,0 +1,43 @@
+"""``url_for`` for templates, remembering the paths it has built.
+
+A dashboard links to every module, section, quiz and role-play: about fifty ``url_for`` calls,
+each a walk through Werkzeug's URL map (5–6 µs). The same arguments always build the same path
+under the same script root, so each worker keeps the paths it has built. This is a cache of a
+pure function, not state: every worker builds the same answers, and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, url_for
+
+# Query strings come from visitors (the coordinator list's filters); past this many distinct
+# links the cache stops growing and links are built as before.
+MAX_REMEMBERED = 20_000
+
+
+def install(app: Flask) -> None:
+    if app.url_default_functions or app.url_build_error_handlers:
+        return  # link building then depends on more than its arguments
+    paths: dict[tuple, str] = {}
+
+    def cached_url_for(endpoint: str, **values) -> str:
+        if values.get("_external") or endpoint.startswith("."):
+            return url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *values.items())
+        try:
+            path = paths.get(key)
+        except TypeError:  # an unhashable value: build it every time
+            return url_for(endpoint, **values)
+        if path is None:
+            path = url_for(endpoint, **values)
+            if len(paths) < MAX_REMEMBERED:
+                paths[key] = path
+        return path
+
+    app.jinja_env.globals["url_for"] = cached_url_for
+    app.extensions["cached_url_for"] = cached_url_for
+
+
+def cached_url_for(endpoint: str, **values) -> str:
+    """The app's remembering ``url_for``, for helpers that templates call."""
+    return current_app.extensions["cached_url_for"](endpoint, **values)
