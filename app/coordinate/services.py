@@ -7,11 +7,14 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, case, func, literal, or_, select
 
+from ..database import core_rows
 from ..extensions import db
 from ..models import Cohort, RequirementRecord, Role, SessionSignup, Standing, TrainingSession, User
+from ..models.base import UTCDateTime
 
 PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
@@ -64,9 +67,81 @@ def status_is(status: str, now: datetime):
     return Standing.status == status  # the others do not change with time
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What decides the SQL of a list query; the values go in as bind parameters."""
+
+    searching: bool
+    status: str
+    by_cohort: bool
+    stalled: bool
+    sort: str
+    descending: bool
+
+    @classmethod
+    def of(cls, filters: MentorFilter) -> _Shape:
+        sort = filters.sort if filters.sort in SORT_COLUMNS else "name"
+        return cls(
+            bool(filters.q),
+            filters.status,
+            bool(filters.cohort_id),
+            filters.stalled,
+            sort,
+            filters.descending,
+        )
+
+
+def _values(filters: MentorFilter, now: datetime) -> dict:
+    return {
+        "now": now,
+        "pattern": f"%{filters.q.lower()}%",
+        "cohort_id": filters.cohort_id,
+        "stalled_before": now - STALLED_AFTER,
+    }
+
+
 def trainee_query(filters: MentorFilter, now: datetime):
     """Trainees with their stored standing and cohort, filtered; shared by the list, the CSV and the API."""
-    status = effective_status(now).label("status")
+    return _trainee_statement(_Shape.of(filters)).params(**_values(filters, now))
+
+
+def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
+    """One page of trainees and the total that match: two statements, each built once per shape
+    of filters (building them cost more than running them on a page of 50)."""
+    shape = _Shape.of(filters)
+    values = _values(filters, now)
+    connection = db.session.connection()
+    total = connection.execute(_count_statement(shape), values).scalar() or 0
+    rows = connection.execute(
+        _page_statement(shape), {**values, "limit": PAGE_SIZE, "offset": (filters.page - 1) * PAGE_SIZE}
+    ).all()
+    return rows, total
+
+
+def page_query(filters: MentorFilter, now: datetime):
+    """The statement ``mentor_page`` runs for the rows, with its values bound (to inspect its plan)."""
+    values = {**_values(filters, now), "limit": PAGE_SIZE, "offset": (filters.page - 1) * PAGE_SIZE}
+    return _page_statement(_Shape.of(filters)).params(**values)
+
+
+def count_query(filters: MentorFilter, now: datetime):
+    """The statement ``mentor_page`` runs for the total, with its values bound."""
+    return _count_statement(_Shape.of(filters)).params(**_values(filters, now))
+
+
+def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
+    """Every matching trainee, streamed in order, for the CSV export."""
+    shape = _Shape.of(filters)
+    result = db.session.execute(
+        _trainee_statement(shape).order_by(*_ordering(shape)).execution_options(yield_per=1000),
+        _values(filters, now),
+    )
+    yield from result
+
+
+@lru_cache(maxsize=512)  # one per shape of filters in use
+def _trainee_statement(shape: _Shape):
+    now = bindparam("now", type_=UTCDateTime())
     query = (
         select(
             User.id,
@@ -74,7 +149,7 @@ def trainee_query(filters: MentorFilter, now: datetime):
             User.email,
             User.last_activity_at,
             Cohort.name.label("cohort"),
-            status,
+            effective_status(now).label("status"),
             func.coalesce(Standing.progress, 0).label("progress"),
             Standing.quizzes_passed,
             Standing.quiz_best_mean,
@@ -89,24 +164,43 @@ def trainee_query(filters: MentorFilter, now: datetime):
         .join(Standing, Standing.user_id == User.id)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
     )
-    return _filtered(query, filters, now)
+    return _filtered(query, shape, now)
 
 
-def _filtered(query, filters: MentorFilter, now: datetime):
+@lru_cache(maxsize=512)  # one per shape of filters in use
+def _page_statement(shape: _Shape):
+    return (
+        _trainee_statement(shape)
+        .order_by(*_ordering(shape))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=512)  # one per shape of filters in use
+def _count_statement(shape: _Shape):
+    """How many match, joining standings only when a filter reads them."""
+    query = select(func.count()).select_from(User)
+    if shape.status or shape.stalled:
+        query = query.join(Standing, Standing.user_id == User.id)
+    return _filtered(query, shape, bindparam("now", type_=UTCDateTime()))
+
+
+def _filtered(query, shape: _Shape, now):
     """The list's filters, shared by the rows and the count."""
     # A deactivated account is no longer a mentor in training, nor one to match.
     query = query.where(User.role == Role.TRAINEE.value, User.deactivated_at.is_(None))
-    if filters.q:
-        pattern = f"%{filters.q.lower()}%"
+    if shape.searching:
+        pattern = bindparam("pattern", type_=String)
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
-    if filters.status:
-        query = query.where(status_is(filters.status, now))
-    if filters.cohort_id:
-        query = query.where(User.cohort_id == filters.cohort_id)
-    if filters.stalled:
+    if shape.status:
+        query = query.where(status_is(shape.status, now))
+    if shape.by_cohort:
+        query = query.where(User.cohort_id == bindparam("cohort_id", type_=Integer))
+    if shape.stalled:
         # Stalled: started but not finished, and nothing done for two weeks.
         query = query.where(
-            User.last_activity_at < now - STALLED_AFTER,
+            User.last_activity_at < bindparam("stalled_before", type_=UTCDateTime()),
             Standing.status.in_(["in_training", "not_started"]),  # neither changes with time
         )
     return query
@@ -126,40 +220,22 @@ SORT_COLUMNS = {
 }
 
 
-def _ordering(filters: MentorFilter):
-    make, nullable = SORT_COLUMNS.get(filters.sort, SORT_COLUMNS["name"])
+def _ordering(shape: _Shape):
+    make, nullable = SORT_COLUMNS[shape.sort]
     column = make()
-    ordered = column.desc() if filters.descending else column.asc()
-    tie = User.id.desc() if filters.descending else User.id.asc()
+    ordered = column.desc() if shape.descending else column.asc()
+    tie = User.id.desc() if shape.descending else User.id.asc()
     return (ordered.nulls_last() if nullable else ordered), tie
 
 
-def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
-    """One page of trainees and the total that match: two statements."""
-    total = db.session.scalar(_count_query(filters, now)) or 0
-    rows = db.session.execute(
-        trainee_query(filters, now)
-        .order_by(*_ordering(filters))
-        .limit(PAGE_SIZE)
-        .offset((filters.page - 1) * PAGE_SIZE)
-    ).all()
-    return rows, total
+def cohort_choices() -> list:
+    """(id, name) of every cohort, for the list's filter."""
+    return core_rows(_cohort_choices_statement())
 
 
-def _count_query(filters: MentorFilter, now: datetime):
-    """How many match, joining standings only when a filter reads them."""
-    query = select(func.count(User.id)).select_from(User)
-    if filters.status or filters.stalled:
-        query = query.join(Standing, Standing.user_id == User.id)
-    return _filtered(query, filters, now)
-
-
-def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
-    """Every matching trainee, streamed in order, for the CSV export."""
-    result = db.session.execute(
-        trainee_query(filters, now).order_by(*_ordering(filters)).execution_options(yield_per=1000)
-    )
-    yield from result
+@cache
+def _cohort_choices_statement():
+    return select(Cohort.id, Cohort.name).order_by(Cohort.name)
 
 
 def cohorts() -> list[Cohort]:

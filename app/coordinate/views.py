@@ -45,10 +45,9 @@ def _course() -> Course:
 
 def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
     form = MentorFilterForm(request.args)
-    cohorts = services.cohorts()
     form.cohort.choices = [
         SelectChoice("", "Any cohort"),
-        *(SelectChoice(str(c.id), c.name) for c in cohorts),
+        *(SelectChoice(str(c.id), c.name) for c in services.cohort_choices()),
     ]
     form.read()
     cohort = int(form.cohort.data) if form.cohort.data and form.cohort.data.isdigit() else None
