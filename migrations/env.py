@@ -6,6 +6,7 @@ from flask import current_app
 from alembic import context
 
 from app.models.base import UTCDateTime
+from app.models.search import is_search_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -73,6 +74,11 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """The search index (app/models/search.py) is not a model: autogenerate leaves it alone."""
+    return not (type_ in ("table", "index") and is_search_object(name))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -95,6 +101,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

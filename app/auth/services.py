@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
@@ -44,10 +45,16 @@ def load_user_from_cookie_id(cookie_id: str) -> User | None:
     user_id, _, version = cookie_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_user_by_id(), {"id": int(user_id)}).scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user
+
+
+@cache
+def _user_by_id():
+    """Built once: every signed-in request runs it."""
+    return select(User).where(User.id == bindparam("id"))
 
 
 def cohort_for_invite(code: str) -> Cohort | None:

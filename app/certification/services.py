@@ -174,8 +174,14 @@ def standing_of(course: Course, user_id: int, now: datetime | None = None) -> St
 
 def refresh_stale(course: Course, now: datetime | None = None) -> int:
     """Recompute every standing marked stale; returns how many were refreshed."""
-    ids = list(db.session.scalars(select(User.id).where(User.standing_stale.is_(True))))
+    ids = [row.id for row in core_rows(_stale_statement())]
     return refresh(course, ids, now)
+
+
+@cache
+def _stale_statement():
+    """Built once: every coordinator page and API call runs it first, and it usually finds none."""
+    return select(User.id).where(User.standing_stale.is_(True))
 
 
 def refresh(course: Course, user_ids: list[int], now: datetime | None = None) -> int:

@@ -9,15 +9,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
 from ..database import core_rows
 from ..extensions import db
 from ..models import Cohort, RequirementRecord, Role, SessionSignup, Standing, TrainingSession, User
 from ..models.base import UTCDateTime
+from ..models.search import SHORTEST_INDEXED
 
 PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
+USER_SEARCH = table("user_search", column("rowid"))  # app/models/search.py
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,7 @@ def status_is(status: str, now: datetime):
 class _Shape:
     """What decides the SQL of a list query; the values go in as bind parameters."""
 
-    searching: bool
+    search: str  # "", "like" or "index" (SQLite's trigram table; PostgreSQL's LIKE uses its own)
     status: str
     by_cohort: bool
     stalled: bool
@@ -82,7 +97,7 @@ class _Shape:
     def of(cls, filters: MentorFilter) -> _Shape:
         sort = filters.sort if filters.sort in SORT_COLUMNS else "name"
         return cls(
-            bool(filters.q),
+            _search_kind(filters.q),
             filters.status,
             bool(filters.cohort_id),
             filters.stalled,
@@ -91,13 +106,27 @@ class _Shape:
         )
 
 
+def _search_kind(q: str) -> str:
+    if not q:
+        return ""
+    if db.engine.dialect.name == "sqlite" and len(q) >= SHORTEST_INDEXED:
+        return "index"
+    return "like"
+
+
 def _values(filters: MentorFilter, now: datetime) -> dict:
     return {
         "now": now,
-        "pattern": f"%{filters.q.lower()}%",
+        "pattern": "%" + _like_escaped(filters.q.lower()) + "%",
+        "phrase": '"' + filters.q.replace('"', '""') + '"',  # FTS5 syntax: the text as one phrase
         "cohort_id": filters.cohort_id,
         "stalled_before": now - STALLED_AFTER,
     }
+
+
+def _like_escaped(text: str) -> str:
+    """Searched as text: ``%`` and ``_`` typed by a coordinator are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def trainee_query(filters: MentorFilter, now: datetime):
@@ -190,9 +219,16 @@ def _filtered(query, shape: _Shape, now):
     """The list's filters, shared by the rows and the count."""
     # A deactivated account is no longer a mentor in training, nor one to match.
     query = query.where(User.role == Role.TRAINEE.value, User.deactivated_at.is_(None))
-    if shape.searching:
+    if shape.search == "index":
+        matches = select(USER_SEARCH.c.rowid).where(
+            literal_column("user_search").op("MATCH")(bindparam("phrase", type_=String))
+        )
+        query = query.where(User.id.in_(matches))
+    elif shape.search == "like":
         pattern = bindparam("pattern", type_=String)
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        query = query.where(
+            or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
+        )
     if shape.status:
         query = query.where(status_is(shape.status, now))
     if shape.by_cohort:

@@ -12,6 +12,7 @@ from .quiz import QuizAttempt
 from .rate_limit import RateLimitCounter
 from .requirement import RequirementRecord
 from .scenario import ScenarioRun, ScenarioStep
+from .search import is_search_object
 from .user import Role, User, normalise_email
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Role",
     "ScenarioRun",
     "ScenarioStep",
+    "is_search_object",
     "SectionView",
     "SessionSignup",
     "Standing",

@@ -370,6 +370,32 @@ def test_search_sort_filter_and_pages(app, make_user, coordinator):
     assert bad.status_code == 200 and "Not a valid choice" in bad.text
 
 
+def listed_names(page: str) -> list[str]:
+    return sorted(a.text for a in elements(page, "a") if a.get("href", "").startswith("/coordinator/mentors/"))
+
+
+def test_search_finds_renamed_and_accented_names_and_forgets_deleted_accounts(app, make_user, coordinator, runner):
+    make_user(name="Zoë O'Brien-Patel", email="zoe@example.org")
+    make_user(name="Patrick Lowe", email="plowe@example.org")
+    renamed = make_user(name="Old Name", email="renamed@example.org")
+    gone = make_user(name="Gone Patel", email="gone@example.org")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == renamed)).name = "Priya Patel"
+        db.session.commit()
+    assert runner.invoke(args=["delete-user", gone, "--yes"]).exit_code == 0
+
+    def search(q: str) -> list[str]:
+        return listed_names(coordinator.get("/coordinator/", query_string={"q": q}).text)
+
+    assert search("patel") == ["Priya Patel", "Zoë O'Brien-Patel"]  # renamed found, deleted gone
+    assert search("ZOË") == ["Zoë O'Brien-Patel"]  # case folded beyond ASCII
+    assert search("o'brien") == ["Zoë O'Brien-Patel"]
+    assert search("old name") == []
+    assert search("pa") == ["Patrick Lowe", "Priya Patel", "Zoë O'Brien-Patel"]  # too short to index: scanned
+    assert search("plowe@") == ["Patrick Lowe"]
+    assert search('"patel" OR x') == [] and search("pat%") == []  # searched as text, not as syntax
+
+
 def test_the_list_issues_the_same_number_of_statements_whatever_the_number_of_trainees(app, coordinator):
     def statements_for_list() -> int:
         coordinator.get("/coordinator/")  # refresh stale standings first

@@ -157,3 +157,23 @@ def test_the_list_reads_a_page_from_an_index_without_sorting_every_trainee(app, 
         by_status = plan(coordinate.count_query(MentorFilter(status="in_training"), utcnow()))
         assert any("ix_standings_status" in step for step in by_status), by_status
         db.session.rollback()
+
+
+def test_a_search_reads_the_search_index_instead_of_every_trainee(app):
+    with app.app_context():
+        seed_trainees(app.extensions["course"], 300, seed=4)
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        if db.engine.dialect.name == "postgresql":
+            # 300 trainees are few enough that the role index wins; without it (in this
+            # transaction only) the plan shows whether the trigram indexes can serve the search.
+            for index in ("name", "email", "activity"):
+                db.session.execute(text(f"DROP INDEX ix_users_active_role_{index}"))
+        queries = [coordinate.count_query(MentorFilter(q="patel"), utcnow())]
+        if db.engine.dialect.name == "sqlite":  # PostgreSQL weighs the status index against it by cost
+            combined = MentorFilter(q="patel", status="in_training", sort="progress")
+            queries += [coordinate.count_query(combined, utcnow()), coordinate.page_query(combined, utcnow())]
+        for query in queries:
+            steps = plan(query)
+            assert any("user_search" in step or "_trgm" in step for step in steps), "\n".join(steps)
+        db.session.rollback()
