@@ -104,7 +104,9 @@ def build_pages(app, fresh_trainees: list[int], prepared: int) -> list[Page]:
     reader_cookie, _ = signed_in(app, reader)
     staff_cookie, _ = signed_in(app, coordinator)
     client = app.test_client()
-    submissions, turns = [], []
+    section = module.sections[2]
+    section_path = f"/modules/{module.id}/{section.id}"
+    submissions, turns, first_reads = [], [], []
     for trainee in fresh_trainees[:prepared]:
         cookie, token = signed_in(app, trainee)
         client.set_cookie("session", cookie[1].removeprefix("session="))
@@ -123,6 +125,7 @@ def build_pages(app, fresh_trainees: list[int], prepared: int) -> list[Page]:
                 [("csrf_token", token), ("action", "submit"), *right_answers(quiz, draw)],
             )
         )
+        first_reads.append(Request("GET", section_path, None, (cookie,)))
         first = scenario.nodes[scenario.start].choices[0]
         turns.append(
             post(
@@ -131,15 +134,16 @@ def build_pages(app, fresh_trainees: list[int], prepared: int) -> list[Page]:
                 [("csrf_token", token), ("node", scenario.start), ("position", "0"), ("choice", first.id)],
             )
         )
-    section = module.sections[2]
     return [
         Page("/healthz", [Request("GET", "/healthz")]),
         Page(
             "section page",
-            [Request("GET", f"/modules/{module.id}/{section.id}", None, (reader_cookie,))],
+            [Request("GET", section_path, None, (reader_cookie,))],
             budget_ratio=0.5,
             statement_budget=4,
         ),
+        # The same page read for the first time by 600 trainees: the two writes that record it.
+        Page("  first read", first_reads, once=True, statement_budget=4),
         Page(
             "dashboard", [Request("GET", "/", None, (reader_cookie,))], budget_ratio=0.5, statement_budget=4
         ),

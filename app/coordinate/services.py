@@ -135,15 +135,25 @@ def trainee_query(filters: MentorFilter, now: datetime):
 
 
 def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
-    """One page of trainees and the total that match: two statements, each built once per shape
-    of filters (building them cost more than running them on a page of 50)."""
+    """One page of trainees and the total that match, with statements built once per shape of
+    filters (building them cost more than running them on a page of 50).
+
+    A search counts its matches in the page's own statement (``COUNT(*) OVER ()``): the matches
+    are few and sorted whole anyway, so the index is read once. Without one, a separate count
+    lets the name, email and activity sorts stop after one page of their index."""
     shape = _Shape.of(filters)
     values = _values(filters, now)
+    page = {**values, "limit": PAGE_SIZE, "offset": (filters.page - 1) * PAGE_SIZE}
     connection = db.session.connection()
+    if shape.search:
+        rows = connection.execute(_page_statement(shape), page).all()
+        if rows:
+            return rows, rows[0].total
+    else:
+        rows = None
     total = connection.execute(_count_statement(shape), values).scalar() or 0
-    rows = connection.execute(
-        _page_statement(shape), {**values, "limit": PAGE_SIZE, "offset": (filters.page - 1) * PAGE_SIZE}
-    ).all()
+    if rows is None:
+        rows = connection.execute(_page_statement(shape), page).all()
     return rows, total
 
 
@@ -198,9 +208,11 @@ def _trainee_statement(shape: _Shape):
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _page_statement(shape: _Shape):
+    query = _trainee_statement(shape)
+    if shape.search:
+        query = query.add_columns(func.count().over().label("total"))
     return (
-        _trainee_statement(shape)
-        .order_by(*_ordering(shape))
+        query.order_by(*_ordering(shape))
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
     )

@@ -371,10 +371,14 @@ def test_search_sort_filter_and_pages(app, make_user, coordinator):
 
 
 def listed_names(page: str) -> list[str]:
-    return sorted(a.text for a in elements(page, "a") if a.get("href", "").startswith("/coordinator/mentors/"))
+    return sorted(
+        a.text for a in elements(page, "a") if a.get("href", "").startswith("/coordinator/mentors/")
+    )
 
 
-def test_search_finds_renamed_and_accented_names_and_forgets_deleted_accounts(app, make_user, coordinator, runner):
+def test_search_finds_renamed_and_accented_names_and_forgets_deleted_accounts(
+    app, make_user, coordinator, runner
+):
     make_user(name="Zoë O'Brien-Patel", email="zoe@example.org")
     make_user(name="Patrick Lowe", email="plowe@example.org")
     renamed = make_user(name="Old Name", email="renamed@example.org")
@@ -394,6 +398,18 @@ def test_search_finds_renamed_and_accented_names_and_forgets_deleted_accounts(ap
     assert search("pa") == ["Patrick Lowe", "Priya Patel", "Zoë O'Brien-Patel"]  # too short to index: scanned
     assert search("plowe@") == ["Patrick Lowe"]
     assert search('"patel" OR x') == [] and search("pat%") == []  # searched as text, not as syntax
+
+
+def test_a_search_counts_every_match_on_any_page_even_past_the_last(app, coordinator):
+    make_trainees(app, 55)
+
+    def page(number: int) -> tuple[str, int]:
+        html = coordinator.get("/coordinator/", query_string={"q": "bulk person", "page": number}).text
+        return elements(html, "p", role="status")[0]["data-total"], len(listed_names(html))
+
+    assert page(1) == ("55", 50)
+    assert page(2) == ("55", 5)
+    assert page(9) == ("55", 0)
 
 
 def test_the_list_issues_the_same_number_of_statements_whatever_the_number_of_trainees(app, coordinator):
