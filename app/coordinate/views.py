@@ -43,6 +43,13 @@ def _course() -> Course:
     return current_app.extensions["course"]
 
 
+def _refresh_standings() -> None:
+    """Bring the stored standings up to date before a list reads them, committing only if any
+    changed (on PostgreSQL an empty commit costs two round trips)."""
+    if certification.refresh_stale(_course()):
+        db.session.commit()
+
+
 def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
     form = MentorFilterForm(request.args)
     form.cohort.choices = [
@@ -65,8 +72,7 @@ def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
 @bp.get("/")
 def mentors():
     """List trainees with their status and progress: filter, search, sort, page."""
-    certification.refresh_stale(_course())
-    db.session.commit()
+    _refresh_standings()
     form, filters = _filters()
     rows, total = services.mentor_page(filters, utcnow())
     pages = max(1, -(-total // services.PAGE_SIZE))
@@ -85,8 +91,7 @@ def mentors():
 @bp.get("/mentors.csv")
 def mentors_csv():
     """Export the filtered list as CSV, streamed row by row."""
-    certification.refresh_stale(_course())
-    db.session.commit()
+    _refresh_standings()
     _, filters = _filters()
     now = utcnow()
     required = _course().program.requirements
@@ -327,8 +332,7 @@ def cohorts():
                 "success",
             )
             return redirect(url_for("coordinate.cohorts"))
-    certification.refresh_stale(_course())
-    db.session.commit()
+    _refresh_standings()
     return render_template(
         "coordinate/cohorts.html",
         form=form,
@@ -369,8 +373,7 @@ def standards_csv():
             buffer.truncate()
         yield buffer.getvalue()
 
-    certification.refresh_stale(course)
-    db.session.commit()
+    _refresh_standings()
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename=peerpath-standards-{now:%Y-%m-%d}.csv"
     return response
