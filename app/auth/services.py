@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, select
 from werkzeug.security import generate_password_hash
 
+from ..database import core_rows
 from ..extensions import db
-from ..models import Cohort, Role, User, normalise_email
+from ..models import Cohort, Role, SignedInUser, User, normalise_email
 
 # Checked when the email is unknown, so a failed login takes as long either way and the
 # response time does not reveal which addresses have accounts.
@@ -40,21 +41,24 @@ def change_password(user: User, new_password: str) -> None:
     user.session_version += 1
 
 
-def load_user_from_cookie_id(cookie_id: str) -> User | None:
-    """Flask-Login's loader: the id is ``<user id>.<session version>``."""
+def load_user_from_cookie_id(cookie_id: str) -> SignedInUser | None:
+    """Flask-Login's loader: the id is ``<user id>.<session version>``. A deactivated account or
+    an older session version (the password changed since) signs the session out."""
     user_id, _, version = cookie_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.execute(_user_by_id(), {"id": int(user_id)}).scalar_one_or_none()
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
-    return user
+    row = core_rows(_signed_in_user(), id=int(user_id), version=int(version))
+    return SignedInUser(*row[0]) if row else None
 
 
 @cache
-def _user_by_id():
+def _signed_in_user():
     """Built once: every signed-in request runs it."""
-    return select(User).where(User.id == bindparam("id"))
+    return select(*(User.__table__.c[name] for name in SignedInUser.__dataclass_fields__)).where(
+        User.id == bindparam("id"),
+        User.session_version == bindparam("version"),
+        User.deactivated_at.is_(None),
+    )
 
 
 def cohort_for_invite(code: str) -> Cohort | None:

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import audit
 from ..extensions import db, limiter, login_manager
 from ..mail import send_email
-from ..models import normalise_email
+from ..models import User, normalise_email
 from . import bp, reset, services
 from .forms import (
     ChangePasswordForm,
@@ -102,10 +102,11 @@ def change_password():
     """Change the password, after checking the current one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if current_user.check_password(form.current.data):
-            services.change_password(current_user, form.password.data)
+        account = db.session.get(User, current_user.id)
+        if account.check_password(form.current.data):
+            services.change_password(account, form.password.data)
             db.session.commit()
-            login_user(current_user)  # re-issue this session's cookie with the new version
+            login_user(account)  # re-issue this session's cookie with the new version
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("learn.dashboard"))
         form.current.errors.append("That is not your current password.")

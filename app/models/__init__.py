@@ -13,7 +13,7 @@ from .rate_limit import RateLimitCounter
 from .requirement import RequirementRecord
 from .scenario import ScenarioRun, ScenarioStep
 from .search import is_search_object
-from .user import Role, User, normalise_email
+from .user import Role, SignedInUser, User, normalise_email
 
 __all__ = [
     "ApiToken",
@@ -29,6 +29,7 @@ __all__ = [
     "Role",
     "ScenarioRun",
     "ScenarioStep",
+    "SignedInUser",
     "is_search_object",
     "SectionView",
     "SessionSignup",
