@@ -32,7 +32,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 def core_rows(statement, **params) -> list:
     """Run a Core SELECT on the session's connection and transaction, skipping the ORM's
-    execution layer. Hot learner pages pair this with statements built once (``functools.cache``)
+    execution layer. The busiest pages pair this with statements built once (``functools.cache``)
     and bound by name: building SQL expressions per request cost more than running them."""
     return db.session.connection().execute(statement, params).all()
 

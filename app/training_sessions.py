@@ -54,7 +54,7 @@ def sessions_with_seats(
 ) -> list[SessionSeats]:
     """Sessions in date order with the seats taken and whether ``user_id`` holds one: one statement."""
     rows = core_rows(_seats_statement(upcoming_only), user_id=user_id, now=now or utcnow())
-    return [SessionSeats(row, row.taken, row.held) for row in rows]
+    return [SessionSeats(row, row.taken, bool(row.held)) for row in rows]
 
 
 @cache
