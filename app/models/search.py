@@ -4,6 +4,9 @@ by triggers. PostgreSQL: pg_trgm GIN indexes, which serve ``LIKE '%…%'`` direc
 
 Neither is a model: they are created beside ``users`` (by ``create_all`` through these DDL events,
 and by migration 0011 from the same statements) and left out of schema comparisons.
+
+A later migration that rebuilds ``users`` on SQLite (``batch_alter_table`` in "move and copy"
+mode) drops its triggers with the old table: such a migration must create them again.
 """
 
 from __future__ import annotations
