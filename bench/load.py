@@ -10,6 +10,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 
+# Sent with every request. Flask-Login ties a session to the client's address and user agent,
+# so the bench's session cookies are made for this agent (bench.run.signed_in); a cookie made
+# for another agent would be rewritten on every response, which no browser session pays.
+USER_AGENT = "peerpath-bench"
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
@@ -39,7 +45,12 @@ class Result:
 def send(port: int, request: Request, timeout: float = 60) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request(request.method, request.path, body=request.body, headers=dict(request.headers))
+        connection.request(
+            request.method,
+            request.path,
+            body=request.body,
+            headers={"User-Agent": USER_AGENT, **dict(request.headers)},
+        )
         reply = connection.getresponse()
         return reply.status, reply.read()
     finally:

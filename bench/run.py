@@ -32,7 +32,7 @@ from app import create_app
 from app.extensions import db
 from app.models import QuizAttempt, Role, Standing, User
 
-from .load import Request, Result, run_load, send
+from .load import USER_AGENT, Request, Result, run_load, send
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIZ_MODULE = "active-listening"
@@ -64,8 +64,9 @@ def flask(env: dict, *args: str) -> str:
 
 
 def signed_in(app, user_id: int) -> tuple[tuple[str, str], str]:
-    """A session cookie for the user and a CSRF token, made as the login form would (no scrypt)."""
-    with app.test_request_context():
+    """A session cookie for the user and a CSRF token, made as the login form would (no scrypt)
+    for the load generator's address and user agent."""
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": USER_AGENT}):
         login_user(db.session.get(User, user_id))
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
@@ -205,7 +206,7 @@ def statement_counts(database_url: str) -> dict[str, int]:
 
 
 def _in_process(client, request: Request) -> None:
-    headers = dict(request.headers)
+    headers = {"User-Agent": USER_AGENT, **dict(request.headers)}
     client.set_cookie(
         "session", headers.pop("Cookie").removeprefix("session=")
     ) if "Cookie" in headers else None
