@@ -23,6 +23,11 @@ class Request:
     body: bytes | None = None
     headers: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def sent_headers(self) -> dict[str, str]:
+        """The headers as sent: the bench's user agent, then the request's own."""
+        return {"User-Agent": USER_AGENT, **dict(self.headers)}
+
 
 @dataclass(frozen=True)
 class Result:
@@ -49,7 +54,7 @@ def send(port: int, request: Request, timeout: float = 60) -> tuple[int, bytes]:
             request.method,
             request.path,
             body=request.body,
-            headers={"User-Agent": USER_AGENT, **dict(request.headers)},
+            headers=request.sent_headers,
         )
         reply = connection.getresponse()
         return reply.status, reply.read()

@@ -206,7 +206,7 @@ def statement_counts(database_url: str) -> dict[str, int]:
 
 
 def _in_process(client, request: Request) -> None:
-    headers = {"User-Agent": USER_AGENT, **dict(request.headers)}
+    headers = request.sent_headers
     client.set_cookie(
         "session", headers.pop("Cookie").removeprefix("session=")
     ) if "Cookie" in headers else None
