@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
-    from . import assets, cli, compression, database, preview, rate_limits, security, templating, urls  # noqa: F401  (rate_limits registers its storage)
+    from . import assets, cli, compression, database, fragments, preview, rate_limits, security, templating, urls  # noqa: F401  (rate_limits registers its storage)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -73,5 +73,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(author_bp)
     app.register_blueprint(admin_bp)
     templating.install(app)
+    fragments.install(app)
     urls.install(app)  # after the blueprints, which may add URL defaults
     return app

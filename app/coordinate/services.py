@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -44,6 +45,26 @@ class MentorFilter:
     sort: str = "name"
     descending: bool = False
     page: int = 1
+
+
+class MentorRow(NamedTuple):
+    """One trainee on the coordinator list, as a plain tuple: the page reads a dozen fields of
+    each of 50 rows, and a field of a SQLAlchemy ``Row`` costs several times a tuple's (the
+    measured difference was about 1 ms a page)."""
+
+    id: int
+    name: str
+    email: str
+    last_activity_at: datetime | None
+    cohort: str | None
+    status: str
+    progress: int
+    quizzes_passed: int | None
+    quiz_best_mean: int | None
+    scenarios_passed: int | None
+    scenario_best_mean: int | None
+    certified_at: datetime | None
+    expires_at: datetime | None
 
 
 def effective_status(now: datetime):
@@ -134,7 +155,7 @@ def trainee_query(filters: MentorFilter, now: datetime):
     return _trainee_statement(_Shape.of(filters)).params(**_values(filters, now))
 
 
-def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
+def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list[MentorRow], int]:
     """One page of trainees and the total that match, with statements built once per shape of
     filters (building them cost more than running them on a page of 50).
 
@@ -148,13 +169,18 @@ def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list, int]:
     if shape.search:
         rows = connection.execute(_page_statement(shape), page).all()
         if rows:
-            return rows, rows[0].total
+            return _plain(rows), rows[0].total
     else:
         rows = None
     total = connection.execute(_count_statement(shape), values).scalar() or 0
     if rows is None:
         rows = connection.execute(_page_statement(shape), page).all()
-    return rows, total
+    return _plain(rows), total
+
+
+def _plain(rows) -> list[MentorRow]:
+    width = len(MentorRow._fields)  # a search's rows end with its total
+    return [MentorRow._make(row[:width]) for row in rows]
 
 
 def page_query(filters: MentorFilter, now: datetime):

@@ -14,7 +14,6 @@ from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
 from ..models import utcnow
-from ..urls import cached_url_for
 from . import bp, services
 from .forms import ReflectionForm
 from .progress import QuizSummary, ScenarioSummary, continue_target, course_progress, module_progress
@@ -52,7 +51,6 @@ def dashboard():
         progress=course_progress(_course(), read, *_summaries(learner)),
         next_up=continue_target(_course(), read, learner.last_read),
         live_sessions=sessions.sessions_with_seats(True, current_user.id),
-        session_form=EmptyForm(),
     )
 
 
@@ -61,22 +59,6 @@ def _summaries(learner: LearnerRecords) -> tuple[dict[str, QuizSummary], dict[st
         {quiz_id: QuizSummary(*summary) for quiz_id, summary in learner.quiz_attempts.items()},
         {scenario_id: ScenarioSummary(*summary) for scenario_id, summary in learner.scenario_runs.items()},
     )
-
-
-@bp.app_context_processor
-def _requirement_links():
-    return {"requirement_url": requirement_url}
-
-
-def requirement_url(item) -> str | None:
-    """Where a checklist item is done."""
-    if item.kind == "sections":
-        return cached_url_for("learn.module_overview", module_id=item.target)
-    if item.kind == "quiz":
-        return cached_url_for("learn.quiz_home", module_id=item.target)
-    if item.kind == "scenario":
-        return cached_url_for("learn.scenario", scenario_id=item.target)
-    return None
 
 
 @bp.get("/certificate")
