@@ -27,7 +27,16 @@ from sqlalchemy import (
 
 from ..database import core_rows
 from ..extensions import db
-from ..models import Cohort, RequirementRecord, Role, SessionSignup, Standing, TrainingSession, User
+from ..models import (
+    Cohort,
+    RequirementRecord,
+    Role,
+    SessionSignup,
+    Standing,
+    TrainingSession,
+    User,
+    UserCount,
+)
 from ..models.base import UTCDateTime
 from ..models.search import SHORTEST_INDEXED
 
@@ -246,7 +255,10 @@ def _page_statement(shape: _Shape):
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _count_statement(shape: _Shape):
-    """How many match, joining standings only when a filter reads them."""
+    """How many match, joining standings only when a filter reads them. Unfiltered, every active
+    trainee matches: the database keeps that number (``user_counts``) instead of counting."""
+    if not (shape.search or shape.status or shape.by_cohort or shape.stalled):
+        return select(UserCount.active).where(UserCount.role == Role.TRAINEE.value)
     query = select(func.count()).select_from(User)
     if shape.status or shape.stalled:
         query = query.join(Standing, Standing.user_id == User.id)

@@ -5,6 +5,7 @@ from .audit import AuditEntry
 from .base import Base, utcnow
 from .certification import CertificationEvent, Standing, WithdrawnCertificate
 from .cohort import Cohort
+from .counts import UserCount
 from .live_session import SessionSignup, TrainingSession
 from .outbox import OutboxMessage
 from .progress import Reflection, SectionView
@@ -36,6 +37,7 @@ __all__ = [
     "Standing",
     "TrainingSession",
     "User",
+    "UserCount",
     "WithdrawnCertificate",
     "normalise_email",
     "utcnow",
