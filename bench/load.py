@@ -5,6 +5,8 @@ sent once (a submission is only a submission the first time)."""
 from __future__ import annotations
 
 import http.client
+import os
+import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +37,11 @@ class Result:
     errors: int  # transport failures and 5xx
     seconds: float
     latencies_ms: tuple[float, ...]
+    server_cpu_seconds: float | None = None  # gunicorn's workers, when their parent is known
+    client_cpu_seconds: float = 0.0  # the load generator's processes
+
+    def cpu_ms_per_request(self, seconds: float | None) -> float:
+        return 1000 * seconds / self.requests if seconds is not None and self.requests else float("nan")
 
     @property
     def per_second(self) -> float:
@@ -86,11 +93,16 @@ def _client(
     return latencies, errors, time.perf_counter() - started
 
 
-def run_load(port: int, requests: list[Request], clients: int, seconds: float | None = None) -> Result:
+def run_load(
+    port: int, requests: list[Request], clients: int, seconds: float | None = None, server: int | None = None
+) -> Result:
     """With ``seconds``: every client cycles through ``requests`` until time is up. Without: the
-    requests are dealt out among the clients and each is sent exactly once."""
+    requests are dealt out among the clients and each is sent exactly once. With ``server`` (the
+    pid of gunicorn's master), the CPU time its workers spent is recorded too."""
     cycle = seconds is not None
     shares = [requests] * clients if cycle else [requests[i::clients] for i in range(clients)]
+    server_before = children_cpu_seconds(server) if server else None
+    clients_before = _own_children_cpu_seconds()
     with ProcessPoolExecutor(max_workers=clients) as pool:
         outcomes = list(
             pool.map(_client, [port] * clients, shares, [cycle] * clients, [seconds or 0] * clients)
@@ -101,4 +113,27 @@ def run_load(port: int, requests: list[Request], clients: int, seconds: float | 
         errors=sum(outcome[1] for outcome in outcomes),
         seconds=max((outcome[2] for outcome in outcomes), default=0.0),  # the wall time of the run
         latencies_ms=tuple(latencies),
+        server_cpu_seconds=children_cpu_seconds(server) - server_before if server else None,
+        client_cpu_seconds=_own_children_cpu_seconds() - clients_before,  # the pool has exited
     )
+
+
+def children_cpu_seconds(parent: int) -> float:
+    """User and system CPU time of the running children of ``parent`` (Linux ``/proc``)."""
+    ticks = 0
+    for stat in os.scandir("/proc"):
+        if not stat.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{stat.name}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == parent:  # fields after the name: state, ppid, … utime (11), stime (12)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _own_children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

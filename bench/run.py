@@ -315,10 +315,16 @@ def main() -> None:
             if not page.once:
                 run_load(options.port, page.requests, options.clients, 0.5)  # warm both workers
             results[page.name] = run_load(
-                options.port, page.requests, options.clients, None if page.once else options.seconds
+                options.port,
+                page.requests,
+                options.clients,
+                None if page.once else options.seconds,
+                server=process.pid,
             )
         # The machine drifts during a run: /healthz again at the end, and the baseline is the mean.
-        results[HEALTHZ_AGAIN] = run_load(options.port, pages[0].requests, options.clients, options.seconds)
+        results[HEALTHZ_AGAIN] = run_load(
+            options.port, pages[0].requests, options.clients, options.seconds, server=process.pid
+        )
         csv_request = Request("GET", "/coordinator/mentors.csv", None, pages[-1].requests[0].headers)
         csv_times = []
         for _ in range(3):
@@ -338,9 +344,11 @@ def report(pages, results, small, large, csv_seconds, csv_rows, trainees) -> Non
     base = (first + last) / 2
     print()
     print(f"/healthz: {first:.0f} req/s first, {last:.0f} last; ratios are to the mean, {base:.0f}")
+    print("CPU columns: milliseconds of CPU per request spent by gunicorn's workers (app) and by")
+    print("the load generator (load); both share the machine's CPUs.")
     print(
         f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'× healthz':>11}{'errors':>8}"
-        f"{'SQL@100':>9}{'SQL@' + format(trainees, ','):>10}  budget"
+        f"{'SQL@100':>9}{'SQL@' + format(trainees, ','):>11}{'app CPU':>9}{'load CPU':>10}  budget"
     )
     verdicts = []
     for page in pages:
@@ -360,14 +368,16 @@ def report(pages, results, small, large, csv_seconds, csv_rows, trainees) -> Non
         verdict = ", ".join(("PASS " if ok else "FAIL ") + what for ok, what in checks)
         print(
             f"{page.name:<22}{result.per_second:>9.0f}{result.percentile(0.5):>9.1f}{result.percentile(0.95):>9.1f}"
-            f"{ratio:>11.2f}{result.errors:>8}{small.get(page.name, 0):>9}{large.get(page.name, 0):>10}  {verdict}"
+            f"{ratio:>11.2f}{result.errors:>8}{small.get(page.name, 0):>9}{large.get(page.name, 0):>11}"
+            f"{result.cpu_ms_per_request(result.server_cpu_seconds):>9.2f}"
+            f"{result.cpu_ms_per_request(result.client_cpu_seconds):>10.2f}  {verdict}"
         )
     csv_ok = csv_seconds < 2.0 and csv_rows >= trainees
     same = small["CSV export"] == large["CSV export"]
     verdicts += [csv_ok, same]
     print(
         f"{'CSV export':<22}{'':>9}{csv_seconds * 1000:>9.0f}{'':>9}{'':>11}{'':>8}{small['CSV export']:>9}"
-        f"{large['CSV export']:>10}  {'PASS' if csv_ok else 'FAIL'} {csv_rows:,} rows in under 2 s, "
+        f"{large['CSV export']:>11}{'':>19}  {'PASS' if csv_ok else 'FAIL'} {csv_rows:,} rows in under 2 s, "
         f"{'PASS' if same else 'FAIL'} same SQL at both sizes"
     )
     met = all(v[0] if isinstance(v, tuple) else v for v in verdicts)
