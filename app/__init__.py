@@ -8,13 +8,18 @@ from flask import Flask
 
 from .config import PROJECT_ROOT, Config
 from .course import ContentError, load_course
+from .templating import Environment
 
 __version__ = "0.1.0"
 
 
+class PeerPath(Flask):
+    jinja_environment = Environment
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, the course (loaded once), blueprints."""
-    app = Flask(
+    app = PeerPath(
         __name__,
         instance_relative_config=True,
         static_folder=str(PROJECT_ROOT / "static"),
