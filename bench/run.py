@@ -39,6 +39,7 @@ QUIZ_MODULE = "active-listening"
 SCENARIO = "draft-cover-letter"  # its first turn has no typed reply: one POST is one step
 SECRET = "bench-secret"
 HEALTHZ_AGAIN = "/healthz (at the end)"
+MAX_DRIFT = 0.2  # the most /healthz may move between the start and the end of a trusted run
 
 
 @dataclass
@@ -381,8 +382,16 @@ def report(pages, results, small, large, csv_seconds, csv_rows, trainees) -> Non
         f"{'PASS' if same else 'FAIL'} same SQL at both sizes"
     )
     met = all(v[0] if isinstance(v, tuple) else v for v in verdicts)
+    drift = abs(first - last) / max(first, last) if max(first, last) else 0.0
     print()
-    print("Every budget met." if met else "Some budgets are not met.")
+    if drift > MAX_DRIFT:
+        # A baseline that moved this much inflates or deflates every ratio; such a run once
+        # printed "Every budget met" because /healthz had halved by its end.
+        print(f"/healthz moved {drift:.0%} between the start and the end: the ratios are not reliable. Run again.")
+    elif met:
+        print("Every budget met.")
+    else:
+        print("Some budgets are not met.")
 
 
 if __name__ == "__main__":
