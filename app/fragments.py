@@ -25,6 +25,7 @@ restart loses nothing. It is bypassed while templates reload (debug), so edits s
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Hashable, Iterable
@@ -80,6 +81,7 @@ class _PerRequest:
 class Fragments:
     def __init__(self, app: Flask) -> None:
         self.app = app
+        # (script root, template, macro, choices, value names) -> (static markup, value names)
         self.remembered: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # Unforgeable in content: a fresh random token around each placeholder's name.
         self.token = secrets.token_hex(8)
@@ -88,21 +90,27 @@ class Fragments:
     def join(self, template: str, macro: str, calls: Iterable[tuple[tuple[Hashable, ...], dict]]) -> Markup:
         """The macro called once per ``(choices, values)`` pair, the results joined."""
         script_root = request.script_root  # links in the markup follow where the app is mounted
+        remembered = self.remembered
         out = []
         for choices, values in calls:
-            names = tuple(values)
-            key = (script_root, template, macro, choices, names)
-            parts = self.remembered.get(key)
+            key = (script_root, template, macro, choices, tuple(values))
+            parts = remembered.get(key)
             if parts is None:
-                parts = self._split(template, macro, choices, names)
-                if len(self.remembered) < MAX_REMEMBERED and not self.app.jinja_env.auto_reload:
-                    self.remembered[key] = parts
+                parts = self._split(template, macro, choices, key[-1])
+                if len(remembered) < MAX_REMEMBERED and not self.app.jinja_env.auto_reload:
+                    remembered[key] = parts
             static, slots = parts
             out.append(static[0])
             for name, after in zip(slots, static[1:]):
                 value = values[name]
                 # Numbers and markup need no escaping; skipping it halves the cost of a row.
-                out.append(str(value) if type(value) is int or isinstance(value, Markup) else escape(value))
+                kind = type(value)
+                if kind is str:
+                    out.append(html.escape(value))
+                elif kind is int or isinstance(value, Markup):
+                    out.append(str(value))
+                else:
+                    out.append(escape(value))
                 out.append(after)
         return Markup("".join(out))
 

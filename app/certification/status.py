@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import NamedTuple
 
 from ..course.model import Course, Program, ProgramRequirement
 
@@ -41,8 +43,7 @@ STATUS_LABELS = {
 VALID = frozenset({Status.CERTIFIED, Status.RENEWAL_DUE})
 
 
-@dataclass(frozen=True)
-class QuizResult:
+class QuizResult(NamedTuple):
     quiz_id: str
     module_version: int
     score: int
@@ -50,15 +51,13 @@ class QuizResult:
     at: datetime
 
 
-@dataclass(frozen=True)
-class ScenarioResult:
+class ScenarioResult(NamedTuple):
     scenario_id: str
     score: int
     at: datetime
 
 
-@dataclass(frozen=True)
-class RequirementRecord:
+class RequirementRecord(NamedTuple):
     """A coordinator's record that something outside PeerPath was done (no results, no documents)."""
 
     requirement_id: str
@@ -66,13 +65,12 @@ class RequirementRecord:
     hours: float | None = None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A person's decision, from the append-only certification log."""
 
     kind: str  # "sign_off" | "revoke" | "reinstate"
     at: datetime
-    module_versions: Mapping[str, int] = field(default_factory=dict)  # sign_off: what it was earned on
+    module_versions: Mapping[str, int] = MappingProxyType({})  # sign_off: what it was earned on
     certificate_id: str | None = None
 
 
@@ -89,8 +87,7 @@ class Records:
     sessions_attended: tuple[tuple[datetime, float], ...] = ()  # (start, hours) of live sessions attended
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     kind: str  # "sections" | "quiz" | "scenario" | "time" | "recorded" | "sign_off"
     target: str  # module, quiz, scenario or recorded-requirement id; "" for time and sign-off
     title: str
@@ -128,26 +125,30 @@ def requirements(
 ) -> tuple[Requirement, ...]:
     """The checklist: what is done and what remains, in the order a trainee meets it."""
     items: list[Requirement] = []
+    sections_read = records.sections_read
+    quiz_scores: dict[str, list[QuizResult]] = {}
+    for result in records.quiz_results:
+        quiz_scores.setdefault(result.quiz_id, []).append(result)
+    scenario_scores: dict[str, list[ScenarioResult]] = {}
+    for result in records.scenario_results:
+        scenario_scores.setdefault(result.scenario_id, []).append(result)
     for required in program.modules:
         module = course.module_by_id[required.module_id]
-        read_at = [records.sections_read.get((module.id, s.id)) for s in module.sections]
-        read = [at for at in read_at if at is not None]
+        read = [at for s in module.sections if (at := sections_read.get((module.id, s.id))) is not None]
+        all_read = len(read) == len(module.sections)
         items.append(
             Requirement(
                 "sections",
                 module.id,
                 f"Read every section of {module.title}",
-                len(read) == len(read_at),
-                f"{len(read)} of {len(read_at)} sections read",
-                max(read) if len(read) == len(read_at) else None,
+                all_read,
+                f"{len(read)} of {len(module.sections)} sections read",
+                max(read) if all_read and read else None,
             )
         )
-        passes = [
-            r
-            for r in records.quiz_results
-            if r.quiz_id == required.quiz_id and quiz_passes(r, required.quiz_pass_mark)
-        ]
-        best = max((r.score for r in records.quiz_results if r.quiz_id == required.quiz_id), default=None)
+        results = quiz_scores.get(required.quiz_id, ())
+        passes = [r.at for r in results if quiz_passes(r, required.quiz_pass_mark)]
+        best = max((r.score for r in results), default=None)
         items.append(
             Requirement(
                 "quiz",
@@ -157,13 +158,13 @@ def requirements(
                 f"best {best}%, pass mark {required.quiz_pass_mark}%"
                 if best is not None
                 else f"not taken yet, pass mark {required.quiz_pass_mark}%",
-                min((r.at for r in passes), default=None),
+                min(passes) if passes else None,
             )
         )
     for required in program.scenarios:
         scenario = course.scenario_by_id[required.scenario_id]
-        results = [r for r in records.scenario_results if r.scenario_id == scenario.id]
-        passes = [r for r in results if r.score >= required.pass_score]
+        results = scenario_scores.get(scenario.id, ())
+        passes = [r.at for r in results if r.score >= required.pass_score]
         best = max((r.score for r in results), default=None)
         items.append(
             Requirement(
@@ -174,7 +175,7 @@ def requirements(
                 f"best {best}%, pass mark {required.pass_score}%"
                 if best is not None
                 else f"not played yet, pass mark {required.pass_score}%",
-                min((r.at for r in passes), default=None),
+                min(passes) if passes else None,
             )
         )
     if program.minimum_minutes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..course import Course, Module, Section
 from ..course.model import Quiz, Scenario
@@ -11,8 +11,7 @@ from ..course.model import Quiz, Scenario
 SectionKey = tuple[str, str]  # (module id, section id)
 
 
-@dataclass(frozen=True)
-class QuizSummary:
+class QuizSummary(NamedTuple):
     """A trainee's standing on one quiz: the best score counts."""
 
     attempts: int = 0
@@ -20,8 +19,7 @@ class QuizSummary:
     passed: bool = False
 
 
-@dataclass(frozen=True)
-class ScenarioSummary:
+class ScenarioSummary(NamedTuple):
     """A trainee's standing on one role-play: finished runs, the best score, whether any passed."""
 
     finished_runs: int = 0
@@ -29,8 +27,7 @@ class ScenarioSummary:
     passed: bool = False
 
 
-@dataclass(frozen=True)
-class ModuleProgress:
+class ModuleProgress(NamedTuple):
     """Sections read and quiz standing; a module is complete when both are done."""
 
     module: Module

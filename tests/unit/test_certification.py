@@ -248,7 +248,7 @@ def test_a_quiz_counts_only_when_passed_by_its_own_rules_and_the_programs_mark()
     missed_critical = replace(
         records,
         quiz_results=tuple(
-            replace(r, passed=False) if r.quiz_id == first_quiz else r for r in records.quiz_results
+            r._replace(passed=False) if r.quiz_id == first_quiz else r for r in records.quiz_results
         ),
     )
     assert standing(PROGRAM, COURSE, missed_critical, T0).status == Status.IN_TRAINING
