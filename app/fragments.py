@@ -6,10 +6,11 @@ quiz passed or not); only a handful of values (a count, a name, a date) differ p
 Rendered line by line through Jinja they were most of those pages' cost: 15 to 25 escapes,
 attribute lookups and tests a line, 57,000 to 150,000 instructions.
 
-``render_each(template, macro, calls)`` takes ``(choices, values)`` pairs. The first time it
-meets a combination of ``choices`` it renders ``macro`` with them and with placeholders for
-``values``, and keeps the markup between the placeholders; every time, it escapes the
-``values`` into the gaps. So a macro used this way follows two rules, both enforced:
+``render_each(template, macro, names, calls)`` takes ``(choices, values)`` pairs, ``values``
+being a tuple in the order of ``names``. The first time it meets a combination of ``choices``
+it renders ``macro`` with them and with placeholders for the values (passed by name), and keeps
+the markup between the placeholders; every time, it escapes the ``values`` into the gaps. So a
+macro used this way follows two rules, both enforced:
 
 * ``choices`` decide the markup (ids, titles, booleans from the course and the record). They
   key a per-worker cache, so they must be few and hashable, never text a user typed; past
@@ -28,7 +29,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 
 from flask import Flask, current_app, request
 from markupsafe import Markup, escape
@@ -81,28 +82,32 @@ class _PerRequest:
 class Fragments:
     def __init__(self, app: Flask) -> None:
         self.app = app
-        # (script root, template, macro, choices, value names) -> (static markup, value names)
-        self.remembered: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # (script root, template, macro, value names) -> choices -> (static markup, value indexes)
+        self.remembered: dict[tuple, dict[tuple, tuple[tuple[str, ...], tuple[int, ...]]]] = {}
+        self.size = 0
         # Unforgeable in content: a fresh random token around each placeholder's name.
         self.token = secrets.token_hex(8)
         self.marker = re.compile(rf"\x00{self.token}:(\w+)\x00")
 
-    def join(self, template: str, macro: str, calls: Iterable[tuple[tuple[Hashable, ...], dict]]) -> Markup:
+    def join(
+        self, template: str, macro: str, names: tuple[str, ...], calls: Iterable[tuple[tuple, tuple]]
+    ) -> Markup:
         """The macro called once per ``(choices, values)`` pair, the results joined."""
-        script_root = request.script_root  # links in the markup follow where the app is mounted
-        remembered = self.remembered
+        # Links in the markup follow where the app is mounted, so the script root is in the key.
+        piece = (request.script_root, template, macro, names)
+        by_choices = self.remembered.setdefault(piece, {})
         out = []
         for choices, values in calls:
-            key = (script_root, template, macro, choices, tuple(values))
-            parts = remembered.get(key)
+            parts = by_choices.get(choices)
             if parts is None:
-                parts = self._split(template, macro, choices, key[-1])
-                if len(remembered) < MAX_REMEMBERED and not self.app.jinja_env.auto_reload:
-                    remembered[key] = parts
+                parts = self._split(template, macro, choices, names)
+                if self.size < MAX_REMEMBERED and not self.app.jinja_env.auto_reload:
+                    by_choices[choices] = parts
+                    self.size += 1
             static, slots = parts
             out.append(static[0])
-            for name, after in zip(slots, static[1:]):
-                value = values[name]
+            for index, after in zip(slots, static[1:]):
+                value = values[index]
                 # Numbers and markup need no escaping; skipping it halves the cost of a row.
                 kind = type(value)
                 if kind is str:
@@ -122,12 +127,15 @@ class Fragments:
         placeholders = {name: _Placeholder(name, f"\x00{self.token}:{name}\x00") for name in names}
         rendered = str(getattr(module, macro)(*choices, **placeholders))
         pieces = self.marker.split(rendered)  # static, name, static, name, …, static
-        return tuple(pieces[0::2]), tuple(pieces[1::2])
+        return tuple(pieces[0::2]), tuple(names.index(name) for name in pieces[1::2])
 
 
-def render_each(template: str, macro: str, calls: Iterable[tuple[tuple[Hashable, ...], dict]]) -> Markup:
-    """``macro`` from ``template`` for each ``(choices, values)``: see the module's docstring."""
-    return current_app.extensions["fragments"].join(template, macro, calls)
+def render_each(
+    template: str, macro: str, names: tuple[str, ...], calls: Iterable[tuple[tuple, tuple]]
+) -> Markup:
+    """``macro`` from ``template`` for each ``(choices, values)``, ``values`` in the order of
+    ``names``: see the module's docstring."""
+    return current_app.extensions["fragments"].join(template, macro, names, calls)
 
 
 def install(app: Flask) -> None:

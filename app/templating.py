@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 from flask.templating import Environment as FlaskEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 class Environment(FlaskEnvironment):
@@ -33,9 +33,13 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def time_tag(moment: datetime | None, style: str | None = None, empty: str = "never") -> Markup:
-    """``<time datetime="…">24 Nov 2026</time>`` (or ``moment.strftime(style)``), or ``empty``
-    when there is no moment. One call instead of four template expressions."""
+    """``<time datetime="2026-11-24">24 Nov 2026</time>`` (or ``moment.strftime(style)`` with the
+    full timestamp), or ``empty`` when there is no moment. One call instead of four template
+    expressions; the machine-readable date is as precise as the shown one, and built without
+    ``isoformat`` (2.2 µs for an aware datetime, most of the call)."""
     if moment is None:
         return Markup.escape(empty)
-    shown = moment.strftime(style) if style else f"{moment.day:02d} {MONTHS[moment.month - 1]} {moment.year}"
-    return Markup(f'<time datetime="{moment.isoformat()}">{shown}</time>')
+    if style:
+        return Markup(f'<time datetime="{moment.isoformat()}">{escape(moment.strftime(style))}</time>')
+    day, month, year = moment.day, moment.month, moment.year
+    return Markup(f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{day:02d} {MONTHS[month - 1]} {year}</time>')

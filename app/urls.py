@@ -8,6 +8,8 @@ pure function, not state: every worker builds the same answers, and a restart lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app, request, url_for
 
 # Query strings come from visitors (the coordinator list's filters); past this many distinct
@@ -41,3 +43,15 @@ def install(app: Flask) -> None:
 def cached_url_for(endpoint: str, **values) -> str:
     """The app's remembering ``url_for``, for helpers that templates call."""
     return current_app.extensions["cached_url_for"](endpoint, **values)
+
+
+def id_links(endpoint: str, argument: str) -> Callable[[int], str]:
+    """Links to ``endpoint`` for many integer ids (an ``<int:…>`` rule) at the cost of one: the
+    path is built once for a sample id, and each link puts its own id in the sample's place.
+    The coordinator list links fifty rows; building each through the URL map cost 3.5 µs."""
+    sample = 918273645
+    path = cached_url_for(endpoint, **{argument: sample})
+    before, found, after = path.rpartition(str(sample))
+    if not found or str(sample) in before:
+        raise ValueError(f"{endpoint}'s {argument} is not a plain integer in its path {path!r}")
+    return lambda id_: f"{before}{id_:d}{after}"

@@ -3,40 +3,56 @@ values). The markup is in coordinate/_mentors.html."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from markupsafe import Markup
 
 from ..fragments import render_each
 from ..templating import time_tag
-from ..urls import cached_url_for
+from ..urls import id_links
 from . import bp
 from .services import MentorRow
 
 
+ROW_VALUES = (
+    "id",
+    "link",
+    "name",
+    "email",
+    "cohort",
+    "progress",
+    "quizzes_passed",
+    "quiz_best_mean",
+    "scenarios_passed",
+    "scenario_best_mean",
+    "last_activity",
+)
+
+
 @bp.app_template_global()
 def mentor_rows(rows: Iterable[MentorRow]) -> Markup:
-    return render_each("coordinate/_mentors.html", "mentor_row", (_row(row) for row in rows))
+    link = id_links("coordinate.mentor", "user_id")
+    return render_each("coordinate/_mentors.html", "mentor_row", ROW_VALUES, (_row(row, link) for row in rows))
 
 
-def _row(row: MentorRow) -> tuple[tuple, dict]:
+def _row(row: MentorRow, link: Callable[[int], str]) -> tuple[tuple, tuple]:
     choices = (
         row.status,
         row.cohort is not None,
         row.quiz_best_mean is not None,
         row.scenario_best_mean is not None,
     )
-    values = {
-        "id": row.id,
-        "link": cached_url_for("coordinate.mentor", user_id=row.id),
-        "name": row.name,
-        "email": row.email,
-        "cohort": row.cohort,
-        "progress": row.progress,
-        "quizzes_passed": row.quizzes_passed or 0,
-        "quiz_best_mean": row.quiz_best_mean,
-        "scenarios_passed": row.scenarios_passed or 0,
-        "scenario_best_mean": row.scenario_best_mean,
-        "last_activity": time_tag(row.last_activity_at),
-    }
+    values = (
+        row.id,
+        link(row.id),
+        row.name,
+        row.email,
+        row.cohort,
+        row.progress,
+        row.quizzes_passed or 0,
+        row.quiz_best_mean,
+        row.scenarios_passed or 0,
+        row.scenario_best_mean,
+        time_tag(row.last_activity_at),
+    )
     return choices, values

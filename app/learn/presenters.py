@@ -21,28 +21,26 @@ def checklist_lines(requirements: Iterable[Requirement]) -> Markup:
     return render_each(
         PIECES,
         "requirement",
-        (((item.kind, item.target, item.title, item.done), {"progress": item.progress}) for item in requirements),
+        ("progress",),
+        (((item.kind, item.target, item.title, item.done), (item.progress,)) for item in requirements),
     )
 
 
 @bp.app_template_global()
 def module_cards(progress: Iterable[ModuleProgress]) -> Markup:
-    return render_each(PIECES, "module_card", (_card(item) for item in progress))
+    return render_each(PIECES, "module_card", CARD_VALUES, (_card(item) for item in progress))
 
 
-def _card(item: ModuleProgress) -> tuple[tuple, dict]:
+CARD_VALUES = ("sections_read", "minutes_left", "best_score", "scenarios_passed")
+
+
+def _card(item: ModuleProgress) -> tuple[tuple, tuple]:
     summary = item.quiz_summary
     quiz = "passed" if summary.passed else "tried" if summary.best_score is not None else "untaken"
     following = item.next_section
     minutes_left = item.minutes_left
     choices = (item.module.id, following.id if following else None, item.started, minutes_left == 1, quiz)
-    values = {
-        "sections_read": item.sections_read,
-        "minutes_left": minutes_left,
-        "best_score": summary.best_score,
-        "scenarios_passed": item.scenarios_passed,
-    }
-    return choices, values
+    return choices, (item.sections_read, minutes_left, summary.best_score, item.scenarios_passed)
 
 
 @bp.app_template_global()
