@@ -25,6 +25,34 @@ class Environment(FlaskEnvironment):
 
 def install(app: Flask) -> None:
     app.jinja_env.filters["time_tag"] = time_tag
+    app.jinja_env.globals["select_options"] = SelectOptions()
+
+
+class SelectOptions:
+    """A select field's ``<option>`` elements, remembered per list of options (value, label,
+    selected) as WTForms gives them. The coordinator list's filters offer every cohort: printing
+    their options through Jinja, two escapes each, cost as much as the rest of the form.
+
+    A cache of a pure function, as in ``app.urls``; past ``MAX_REMEMBERED`` lists it stops
+    growing. Options' own attributes (``render_kw``) are not printed; no form sets them."""
+
+    MAX_REMEMBERED = 1_000
+
+    def __init__(self) -> None:
+        self.remembered: dict[tuple, Markup] = {}
+
+    def __call__(self, field) -> Markup:
+        options = tuple((value, label, selected) for value, label, selected, _ in field.iter_choices())
+        markup = self.remembered.get(options)
+        if markup is None:
+            option = Markup('<option value="{}"{}>{}</option>')
+            markup = Markup("").join(
+                option.format(value, Markup(" selected") if selected else "", label)
+                for value, label, selected in options
+            )
+            if len(self.remembered) < self.MAX_REMEMBERED:
+                self.remembered[options] = markup
+        return markup
 
 
 # English abbreviations whatever the server's locale (strftime's %b follows it), and about a
@@ -42,4 +70,5 @@ def time_tag(moment: datetime | None, style: str | None = None, empty: str = "ne
     if style:
         return Markup(f'<time datetime="{moment.isoformat()}">{escape(moment.strftime(style))}</time>')
     day, month, year = moment.day, moment.month, moment.year
-    return Markup(f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{day:02d} {MONTHS[month - 1]} {year}</time>')
+    shown = f"{day:02d} {MONTHS[month - 1]} {year}"
+    return Markup(f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{shown}</time>')

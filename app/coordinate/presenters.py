@@ -32,7 +32,8 @@ ROW_VALUES = (
 @bp.app_template_global()
 def mentor_rows(rows: Iterable[MentorRow]) -> Markup:
     link = id_links("coordinate.mentor", "user_id")
-    return render_each("coordinate/_mentors.html", "mentor_row", ROW_VALUES, (_row(row, link) for row in rows))
+    calls = (_row(row, link) for row in rows)
+    return render_each("coordinate/_mentors.html", "mentor_row", ROW_VALUES, calls)
 
 
 def _row(row: MentorRow, link: Callable[[int], str]) -> tuple[tuple, tuple]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +11,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from app.coordinate.services import MentorFilter, MentorRow, page_query
 from app.extensions import db
 from app.fragments import render_each
-from app.models import Role, utcnow
+from app.models import Cohort, Role, utcnow
 from app.templating import time_tag
 
 from ..html import elements
@@ -48,7 +49,8 @@ def test_each_choice_is_rendered_once_and_then_reused(pieces):
         for count in range(5):
             render_each("pieces.html", "line", ("name", "count"), [((True,), ("Ann", count))])
         render_each("pieces.html", "line", ("name", "count"), [((False,), ("Ann", 1))])
-    assert sum(len(by_choices) for piece, by_choices in fragments.remembered.items() if piece[1] == "pieces.html") == 2
+    remembered = [by_choices for piece, by_choices in fragments.remembered.items() if piece[1] == "pieces.html"]
+    assert sum(map(len, remembered)) == 2
 
 
 def test_links_inside_a_piece_follow_the_script_root(pieces):
@@ -92,3 +94,22 @@ def test_time_tag_prints_an_english_date_with_a_machine_readable_one():
     assert time_tag(moment) == '<time datetime="2026-03-05">05 Mar 2026</time>'
     assert time_tag(moment, "%Y") == '<time datetime="2026-03-05T09:30:00+00:00">2026</time>'
     assert time_tag(None) == "never"
+
+
+def _cohort(app, name: str) -> int:
+    with app.app_context():
+        cohort = Cohort(name=name, invite_code=secrets.token_urlsafe(16))
+        db.session.add(cohort)
+        db.session.commit()
+        return cohort.id
+
+
+def test_remembered_select_options_follow_the_selection_and_escape_labels(app, coordinator):
+    spring = _cohort(app, "Spring <b>2027</b>")
+    autumn = _cohort(app, "Autumn 2027")
+    for chosen, other in ((spring, autumn), (autumn, spring), (spring, autumn)):
+        page = coordinator.get(f"/coordinator/?cohort={chosen}").text
+        options = {option["value"]: option for option in elements(page, "option")}  # ids are unique
+        assert "selected" in options[str(chosen)] and "selected" not in options[str(other)]
+        assert options[str(spring)].text == "Spring <b>2027</b>"  # shown as typed, not as markup
+    assert not elements(page, "b")
