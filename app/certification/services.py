@@ -309,30 +309,50 @@ class LearnerRecords:
 def load_learner(user: User) -> LearnerRecords:
     """Sections read, quiz attempts, role-play runs and decisions for one trainee: one UNION ALL
     query instead of one per table, because every learner page needs them together."""
-    rows = core_rows(_learner_statement(), user_id=user.id)
-    sections = sorted((r for r in rows if r.kind == "section"), key=lambda r: (r.at, r.n1))
-    quizzes = sorted((r for r in rows if r.kind == "quiz" and r.at is not None), key=lambda r: r.at)
-    runs = sorted((r for r in rows if r.kind == "scenario" and r.at is not None), key=lambda r: r.at)
-    events = sorted((r for r in rows if r.kind == "event"), key=lambda r: (r.at, r.n1))
+    by_kind: dict[str, list] = {kind: [] for kind in LEARNER_ROW_KINDS}
+    for row in core_rows(_learner_statement(), user_id=user.id):
+        by_kind[row.kind].append(row)
+    sections = sorted(by_kind["section"], key=_in_order)
+    quizzes = by_kind["quiz"]
+    runs = by_kind["scenario"]
     records = Records(
         sections_read={(r.a, r.b): r.at for r in sections},
-        quiz_results=tuple(QuizResult(r.a, r.n1, r.n2, bool(r.flag), r.at) for r in quizzes),
-        scenario_results=tuple(ScenarioResult(r.a, r.n2, r.at) for r in runs),
-        minutes_on_task=(user.seconds_on_task or 0) / 60,
-        events=tuple(Event(r.a, r.at, json.loads(r.extra) if r.extra else {}, r.b) for r in events),
-        requirement_records=tuple(
-            RecordedRequirement(r.a, r.at, float(r.extra) if r.extra else None)
-            for r in rows
-            if r.kind == "requirement"
+        quiz_results=tuple(
+            QuizResult(r.a, r.n1, r.n2, bool(r.flag), r.at) for r in _timed(quizzes)
         ),
-        sessions_attended=tuple((r.at, r.n2 / 60) for r in rows if r.kind == "session"),
+        scenario_results=tuple(ScenarioResult(r.a, r.n2, r.at) for r in _timed(runs)),
+        minutes_on_task=(user.seconds_on_task or 0) / 60,
+        events=tuple(
+            Event(r.a, r.at, json.loads(r.extra) if r.extra else {}, r.b)
+            for r in sorted(by_kind["event"], key=_in_order)
+        ),
+        requirement_records=tuple(
+            RecordedRequirement(r.a, r.at, float(r.extra) if r.extra else None) for r in by_kind["requirement"]
+        ),
+        sessions_attended=tuple((r.at, r.n2 / 60) for r in by_kind["session"]),
     )
     return LearnerRecords(
         records=records,
         last_read=(sections[-1].a, sections[-1].b) if sections else None,
-        quiz_attempts=_summaries(r for r in rows if r.kind == "quiz"),
-        scenario_runs=_summaries((r for r in rows if r.kind == "scenario"), finished_only=True),
+        quiz_attempts=_summaries(quizzes),
+        scenario_runs=_summaries(runs, finished_only=True),
     )
+
+
+LEARNER_ROW_KINDS = ("section", "quiz", "scenario", "requirement", "session", "event")
+
+
+def _in_order(row) -> tuple:
+    return row.at, row.n1
+
+
+def _timed(rows) -> list:
+    """Finished attempts or runs, oldest first (an unfinished run has no time)."""
+    return sorted((row for row in rows if row.at is not None), key=_time_of)
+
+
+def _time_of(row):
+    return row.at
 
 
 @cache

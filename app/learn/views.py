@@ -44,11 +44,14 @@ def dashboard():
         return render_template("learn/welcome.html", course=_course())
     learner = load_learner(current_user)
     read = learner.read
+    progress = course_progress(_course(), read, *_summaries(learner))
     return render_template(
         "learn/dashboard.html",
         course=_course(),
         standing=standing(_course().program, _course(), learner.records, utcnow()),
-        progress=course_progress(_course(), read, *_summaries(learner)),
+        progress=progress,
+        modules_complete=sum(module.complete for module in progress),
+        started=any(module.started for module in progress),
         next_up=continue_target(_course(), read, learner.last_read),
         live_sessions=sessions.sessions_with_seats(True, current_user.id),
     )

@@ -134,3 +134,16 @@ def test_nul_characters_are_refused_in_paths_queries_and_forms(app, client, trai
         data={"csrf_token": csrf_token(page), "current": "x\x00", "password": "y" * 12, "confirm": "y" * 12},
     )
     assert response.status_code == 400 and "request id" not in response.text.lower()
+
+
+def test_rotating_the_secret_key_keeps_sessions_signed_with_a_fallback_key(app, client, trainee):
+    assert client.get("/").text.count("Log out") == 1
+    old_key = app.secret_key
+    app.secret_key = "a-rotated-key-for-this-test"
+    try:
+        assert "Log out" not in client.get("/").text  # the old cookie no longer verifies
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+        assert "Log out" in client.get("/").text
+    finally:
+        app.secret_key = old_key
+        app.config["SECRET_KEY_FALLBACKS"] = []
