@@ -6,8 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Integer, Row, and_, bindparam, func, literal, select, update
+from sqlalchemy import (
+    Integer,
+    Row,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    update,
+)
 
 from . import audit
 from .certification.services import mark_stale
@@ -23,7 +37,7 @@ class SignupRefused(Exception):
 
 @dataclass(frozen=True)
 class SessionSeats:
-    session: Row  # a training_sessions row: id, title, starts_at, duration_minutes, place, capacity
+    session: Row | UpcomingSession  # id, title, starts_at, duration_minutes, place, capacity
     taken: int
     signed_up: bool = False  # the viewing trainee holds a place
 
@@ -49,17 +63,22 @@ def create_session(
     return session
 
 
-def sessions_with_seats(
-    upcoming_only: bool, user_id: int | None = None, now: datetime | None = None
-) -> list[SessionSeats]:
-    """Sessions in date order with the seats taken and whether ``user_id`` holds one: one statement."""
-    rows = core_rows(_seats_statement(upcoming_only), user_id=user_id, now=now or utcnow())
-    return [SessionSeats(row, row.taken, bool(row.held)) for row in rows]
+def sessions_with_seats() -> list[SessionSeats]:
+    """Every session in date order with the seats taken: one statement. (The dashboard reads the
+    upcoming ones with the trainee's records: ``upcoming_for_learner_statement``.)"""
+    return [SessionSeats(row, row.taken) for row in core_rows(_seats_statement())]
 
 
 @cache
-def _seats_statement(upcoming_only: bool):
-    """Built once per variant: the trainee dashboard runs it on every visit."""
+def _seats_statement():
+    """Built once: the coordinator's sessions page runs it on every visit."""
+    sessions = TrainingSession.__table__
+    taken, _ = _seats_taken_and_held()
+    return select(sessions, taken.label("taken")).order_by(sessions.c.starts_at, sessions.c.id)
+
+
+def _seats_taken_and_held():
+    """Places taken in each session, and whether the trainee bound as ``user_id`` holds one."""
     sessions = TrainingSession.__table__
     taken = (
         select(func.count())
@@ -75,12 +94,48 @@ def _seats_statement(upcoming_only: bool):
         )
         .exists()
     )
-    query = select(sessions, taken.label("taken"), held.label("held")).order_by(
-        sessions.c.starts_at, sessions.c.id
-    )
-    if upcoming_only:
-        query = query.where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
-    return query
+    return taken, held
+
+
+def upcoming_for_learner_statement():
+    """The upcoming sessions with their seats, shaped as a branch of the learner statement
+    (``certification.services.load_learner``): the dashboard reads them with the trainee's
+    records in one statement. Columns: kind, title, place, id, minutes, held, start, -,
+    capacity, taken."""
+    sessions = TrainingSession.__table__
+    taken, held = _seats_taken_and_held()
+    return select(
+        literal_column("'live'", String),
+        sessions.c.title,
+        sessions.c.place,
+        sessions.c.id,
+        sessions.c.duration_minutes,
+        held,
+        sessions.c.starts_at,
+        cast(null(), String),
+        sessions.c.capacity,
+        taken,
+    ).where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
+
+
+class UpcomingSession(NamedTuple):
+    """What the dashboard shows of a session; a row of ``upcoming_for_learner_statement``."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    place: str
+    capacity: int
+
+
+def seats_of_learner_rows(rows) -> list[SessionSeats]:
+    """``upcoming_for_learner_statement``'s rows as the dashboard lists them, soonest first."""
+    ordered = sorted(rows, key=lambda row: (row.at, row.n1))
+    return [
+        SessionSeats(UpcomingSession(row.n1, row.a, row.at, row.n2, row.b, row.n3), row.n4, bool(row.flag))
+        for row in ordered
+    ]
 
 
 def sign_up(session_id: int, user_id: int, now: datetime | None = None) -> None:

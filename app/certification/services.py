@@ -19,7 +19,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -300,17 +300,24 @@ class LearnerRecords:
     last_read: tuple[str, str] | None
     quiz_attempts: dict[str, tuple[int, int | None, bool]]  # quiz id: (attempts, best score, any passed)
     scenario_runs: dict[str, tuple[int, int | None, bool]]  # scenario id: (finished, best score, any passed)
+    upcoming_session_rows: tuple = ()  # with upcoming_sessions_after: see training_sessions
 
     @property
     def read(self) -> set[tuple[str, str]]:
         return set(self.records.sections_read)
 
 
-def load_learner(user: User) -> LearnerRecords:
+def load_learner(user: User, upcoming_sessions_after: datetime | None = None) -> LearnerRecords:
     """Sections read, quiz attempts, role-play runs and decisions for one trainee: one UNION ALL
-    query instead of one per table, because every learner page needs them together."""
+    query instead of one per table, because every learner page needs them together. With
+    ``upcoming_sessions_after`` the same statement reads the live sessions starting later, with
+    their seats, for the dashboard (``training_sessions.seats_of_learner_rows``)."""
     by_kind: dict[str, list] = {kind: [] for kind in LEARNER_ROW_KINDS}
-    for row in core_rows(_learner_statement(), user_id=user.id):
+    if upcoming_sessions_after is None:
+        rows = core_rows(_learner_statement(), user_id=user.id)
+    else:
+        rows = core_rows(_learner_statement(True), user_id=user.id, now=upcoming_sessions_after)
+    for row in rows:
         by_kind[row.kind].append(row)
     sections = sorted(by_kind["section"], key=_in_order)
     quizzes = by_kind["quiz"]
@@ -336,10 +343,11 @@ def load_learner(user: User) -> LearnerRecords:
         last_read=(sections[-1].a, sections[-1].b) if sections else None,
         quiz_attempts=_summaries(quizzes),
         scenario_runs=_summaries(runs, finished_only=True),
+        upcoming_session_rows=tuple(by_kind["live"]),
     )
 
 
-LEARNER_ROW_KINDS = ("section", "quiz", "scenario", "requirement", "session", "event")
+LEARNER_ROW_KINDS = ("section", "quiz", "scenario", "requirement", "session", "event", "live")
 
 
 def _in_order(row) -> tuple:
@@ -356,17 +364,18 @@ def _time_of(row):
 
 
 @cache
-def _learner_statement():
-    """Built once: constructing this union took longer than running it."""
+def _learner_statement(upcoming_sessions: bool = False):
+    """Built once per variant: constructing this union took longer than running it. Columns n3
+    and n4 serve only the upcoming sessions' branch (its capacity and places taken)."""
     user_id = bindparam("user_id")
     text_, number, flag = String(), Integer(), Boolean()
 
     def blank(type_):
         return cast(null(), type_)
 
-    return union_all(
+    branches = [
         select(
-            literal("section").label("kind"),
+            literal_column("'section'", String).label("kind"),
             SectionView.module_id.label("a"),
             SectionView.section_id.label("b"),
             SectionView.id.label("n1"),
@@ -374,9 +383,11 @@ def _learner_statement():
             blank(flag).label("flag"),
             SectionView.viewed_at.label("at"),
             blank(text_).label("extra"),
+            blank(number).label("n3"),
+            blank(number).label("n4"),
         ).where(SectionView.user_id == user_id),
         select(
-            literal("quiz"),
+            literal_column("'quiz'", String),
             QuizAttempt.quiz_id,
             blank(text_),
             QuizAttempt.module_version,
@@ -384,9 +395,11 @@ def _learner_statement():
             QuizAttempt.passed,
             QuizAttempt.submitted_at,
             blank(text_),
+            blank(number),
+            blank(number),
         ).where(QuizAttempt.user_id == user_id),
         select(
-            literal("scenario"),
+            literal_column("'scenario'", String),
             ScenarioRun.scenario_id,
             blank(text_),
             ScenarioRun.id,
@@ -394,9 +407,11 @@ def _learner_statement():
             ScenarioRun.passed,
             ScenarioRun.finished_at,
             blank(text_),
+            blank(number),
+            blank(number),
         ).where(ScenarioRun.user_id == user_id),
         select(
-            literal("requirement"),
+            literal_column("'requirement'", String),
             RequirementRecord.requirement_id,
             blank(text_),
             RequirementRecord.id,
@@ -404,21 +419,25 @@ def _learner_statement():
             blank(flag),
             RequirementRecord.completed_on,
             cast(RequirementRecord.hours, text_),
+            blank(number),
+            blank(number),
         ).where(RequirementRecord.user_id == user_id),
         select(
-            literal("session"),
-            literal(""),
+            literal_column("'session'", String),
+            literal_column("''", String),
             blank(text_),
             SessionSignup.id,
             TrainingSession.duration_minutes,
             blank(flag),
             TrainingSession.starts_at,
             blank(text_),
+            blank(number),
+            blank(number),
         )
         .join(TrainingSession, TrainingSession.id == SessionSignup.session_id)
         .where(SessionSignup.user_id == user_id, SessionSignup.attended.is_(True)),
         select(
-            literal("event"),
+            literal_column("'event'", String),
             CertificationEvent.kind,
             CertificationEvent.certificate_id,
             CertificationEvent.id,
@@ -426,8 +445,15 @@ def _learner_statement():
             blank(flag),
             CertificationEvent.at,
             cast(CertificationEvent.module_versions, text_),
+            blank(number),
+            blank(number),
         ).where(CertificationEvent.user_id == user_id),
-    )
+    ]
+    if upcoming_sessions:
+        from ..training_sessions import upcoming_for_learner_statement  # it imports this module
+
+        branches.append(upcoming_for_learner_statement())
+    return union_all(*branches)
 
 
 def _summaries(rows, finished_only: bool = False) -> dict[str, tuple[int, int | None, bool]]:

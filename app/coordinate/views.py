@@ -400,7 +400,7 @@ def training_sessions():
             flash(f"“{session.title}” is scheduled; trainees can sign up from their dashboard.", "success")
             return redirect(url_for("coordinate.training_session", session_id=session.id))
     return (
-        render_template("coordinate/sessions.html", form=form, sessions=sessions.sessions_with_seats(False)),
+        render_template("coordinate/sessions.html", form=form, sessions=sessions.sessions_with_seats()),
         422 if form.errors else 200,
     )
 

@@ -42,18 +42,19 @@ def dashboard():
     """Show a trainee every module with their progress; show visitors what PeerPath is."""
     if not current_user.is_authenticated:
         return render_template("learn/welcome.html", course=_course())
-    learner = load_learner(current_user)
+    now = utcnow()
+    learner = load_learner(current_user, upcoming_sessions_after=now)
     read = learner.read
     progress = course_progress(_course(), read, *_summaries(learner))
     return render_template(
         "learn/dashboard.html",
         course=_course(),
-        standing=standing(_course().program, _course(), learner.records, utcnow()),
+        standing=standing(_course().program, _course(), learner.records, now),
         progress=progress,
         modules_complete=sum(module.complete for module in progress),
         started=any(module.started for module in progress),
         next_up=continue_target(_course(), read, learner.last_read),
-        live_sessions=sessions.sessions_with_seats(True, current_user.id),
+        live_sessions=sessions.seats_of_learner_rows(learner.upcoming_session_rows),
     )
 
 

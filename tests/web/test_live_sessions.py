@@ -172,3 +172,18 @@ def test_only_staff_manage_sessions(app, client, trainee):
     anonymous = app.test_client()
     assert anonymous.post(f"/sessions/{session_id}/signup").status_code in (302, 400)
     assert user_id(app, trainee)
+
+
+def test_the_dashboard_lists_upcoming_sessions_soonest_first_with_their_seats(app, coordinator, client, trainee):
+    later = add_session(app, timedelta(days=20), capacity=3)
+    sooner = add_session(app, timedelta(days=2), capacity=1)
+    past = add_session(app, -timedelta(days=1))
+    press(client, f"/sessions/{later}/signup")
+
+    listed = [
+        item for item in elements(client.get("/").text, "li") if "data-session" in item
+    ]
+    assert [item["data-session"] for item in listed] == [str(sooner), str(later)]  # not the past one
+    assert "1 place left" in listed[0].text and listed[0]["data-signed-up"] == "no"
+    assert "You have a place" in listed[1].text and listed[1]["data-signed-up"] == "yes"
+    assert str(past) not in [item["data-session"] for item in listed]
