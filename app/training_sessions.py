@@ -73,19 +73,23 @@ def sessions_with_seats() -> list[SessionSeats]:
 def _seats_statement():
     """Built once: the coordinator's sessions page runs it on every visit."""
     sessions = TrainingSession.__table__
-    taken, _ = _seats_taken_and_held()
-    return select(sessions, taken.label("taken")).order_by(sessions.c.starts_at, sessions.c.id)
+    return select(sessions, _places_taken().label("taken")).order_by(sessions.c.starts_at, sessions.c.id)
 
 
-def _seats_taken_and_held():
-    """Places taken in each session, and whether the trainee bound as ``user_id`` holds one."""
+def _places_taken():
+    """How many places each session's sign-ups hold (cancelled ones hold none)."""
     sessions = TrainingSession.__table__
-    taken = (
+    return (
         select(func.count())
         .where(SessionSignup.session_id == sessions.c.id, SessionSignup.cancelled_at.is_(None))
         .scalar_subquery()
     )
-    held = (
+
+
+def _place_held():
+    """Whether the trainee bound as ``user_id`` holds a place in each session."""
+    sessions = TrainingSession.__table__
+    return (
         select(SessionSignup.id)
         .where(
             SessionSignup.session_id == sessions.c.id,
@@ -94,7 +98,6 @@ def _seats_taken_and_held():
         )
         .exists()
     )
-    return taken, held
 
 
 def upcoming_for_learner_statement():
@@ -103,18 +106,17 @@ def upcoming_for_learner_statement():
     records in one statement. Columns: kind, title, place, id, minutes, held, start, -,
     capacity, taken."""
     sessions = TrainingSession.__table__
-    taken, held = _seats_taken_and_held()
     return select(
         literal_column("'live'", String),
         sessions.c.title,
         sessions.c.place,
         sessions.c.id,
         sessions.c.duration_minutes,
-        held,
+        _place_held(),
         sessions.c.starts_at,
         cast(null(), String),
         sessions.c.capacity,
-        taken,
+        _places_taken(),
     ).where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
 
 

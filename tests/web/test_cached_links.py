@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import url_for
-
 from sqlalchemy import select
 
 from app.extensions import db

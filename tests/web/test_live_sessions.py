@@ -174,15 +174,13 @@ def test_only_staff_manage_sessions(app, client, trainee):
     assert user_id(app, trainee)
 
 
-def test_the_dashboard_lists_upcoming_sessions_soonest_first_with_their_seats(app, coordinator, client, trainee):
+def test_the_dashboard_lists_upcoming_sessions_soonest_first_with_their_seats(app, client, trainee):
     later = add_session(app, timedelta(days=20), capacity=3)
     sooner = add_session(app, timedelta(days=2), capacity=1)
     past = add_session(app, -timedelta(days=1))
     press(client, f"/sessions/{later}/signup")
 
-    listed = [
-        item for item in elements(client.get("/").text, "li") if "data-session" in item
-    ]
+    listed = [item for item in elements(client.get("/").text, "li") if "data-session" in item]
     assert [item["data-session"] for item in listed] == [str(sooner), str(later)]  # not the past one
     assert "1 place left" in listed[0].text and listed[0]["data-signed-up"] == "no"
     assert "You have a place" in listed[1].text and listed[1]["data-signed-up"] == "yes"
