@@ -1,7 +1,7 @@
-"""Site-wide routes that belong to no feature: the health check and error pages."""
+"""Site-wide pieces that belong to no feature: the health check, error pages and the layout's header."""
 
 from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+from . import presenters, views  # noqa: E402,F401  (routes and template globals register themselves on bp)

@@ -182,3 +182,22 @@ def test_seed_demo_prints_working_accounts_and_can_run_twice(client, runner):
         auth = Auth(client)
         assert auth.login(email, password).status_code == 302
         auth.logout()
+
+
+def test_the_header_shows_each_account_its_own_links_and_name(app, make_user):
+    always = {"Skip to main content", "PeerPath"}
+    expected = {
+        Role.TRAINEE: {"Dashboard", "Password"},
+        Role.COORDINATOR: {"Dashboard", "Coordinator", "Password"},
+        Role.AUTHOR: {"Dashboard", "Author", "Password"},
+        Role.ADMIN: {"Dashboard", "Coordinator", "Admin", "Author", "Password"},
+    }
+    for role, links in expected.items():  # one worker, so later accounts reuse the header's markup
+        client = app.test_client()
+        Auth(client).login(make_user(role, name=f"<b>{role.value}</b> person"))
+        header = client.get("/auth/password").text.split("<main")[0]
+        assert {a.text for a in elements(header, "a")} == always | links
+        assert f"Log out <b>{role.value}</b> person" in text_of(header)  # the name as text, not markup
+        assert "<b>" not in header
+    anonymous = app.test_client().get("/auth/login").text.split("<main")[0]
+    assert {a.text for a in elements(anonymous, "a")} == always | {"Log in", "Register"}

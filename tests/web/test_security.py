@@ -3,6 +3,10 @@ nothing, oversized requests, and script injection through a name."""
 
 from __future__ import annotations
 
+import time
+
+from itsdangerous import TimestampSigner
+
 from app import create_app
 from app.models import Role
 
@@ -147,3 +151,39 @@ def test_rotating_the_secret_key_keeps_sessions_signed_with_a_fallback_key(app, 
     finally:
         app.secret_key = old_key
         app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+def test_a_session_keeps_one_csrf_token_that_is_its_own_and_works(app, make_user, monkeypatch):
+    first, second = app.test_client(), app.test_client()
+    Auth(first).login(make_user(name="First Person"))
+    Auth(second).login(make_user(name="Second Person"))
+    token = csrf_token(first.get("/").text)
+    # A minute on, Flask-WTF would sign with a new timestamp; the session keeps its token.
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: int(time.time()) + 60)
+    assert csrf_token(first.get("/").text) == token
+    assert csrf_token(second.get("/").text) != token
+    # Each session's token is accepted for that session only.
+    assert second.post("/auth/logout", data={"csrf_token": token}).status_code == 400
+    assert first.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert "Log out" not in first.get("/auth/login").text
+
+
+def test_a_new_secret_key_signs_a_new_csrf_token(app, client, trainee):
+    old_token, old_key = csrf_token(client.get("/").text), app.secret_key
+    app.secret_key = "a-rotated-key-for-this-test"
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    try:
+        token = csrf_token(client.get("/").text)
+        assert token != old_token
+        assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    finally:
+        app.secret_key = old_key
+        app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+def test_with_a_csrf_time_limit_every_page_signs_afresh(app, client, trainee):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    app.extensions["csrf_tokens"].signed.clear()
+    token = csrf_token(client.get("/").text)
+    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert app.extensions["csrf_tokens"].signed == {}  # nothing kept to age past the limit
