@@ -4,6 +4,8 @@ back to its default while the page shows the field's error."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import ValidationError
 
 
 class QueryForm(FlaskForm):
@@ -16,3 +18,16 @@ class QueryForm(FlaskForm):
                 if field.errors:
                     field.data = field.default
         return self
+
+
+class QuerySelectField(SelectField):
+    """A filter's select, its ``choices`` given as ``SelectChoice``s. A value from the query
+    string is checked with one set lookup; WTForms builds a ``Choice`` per option to check it
+    (and again to print the options), which for the coordinator list's 41 cohorts and three
+    other selects cost 800,000 instructions a page."""
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.data not in {self.coerce(choice.value) for choice in self.choices}:
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..audit import ACTIONS
 from ..models import Role
-from ..query_forms import QueryForm
+from ..query_forms import QueryForm, QuerySelectField
 
 ROLE_LABELS = {
     Role.TRAINEE.value: "Trainee",
@@ -18,12 +18,12 @@ class UserFilterForm(QueryForm):
     """Query-string filters for the account list."""
 
     q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
-    role = SelectField(
+    role = QuerySelectField(
         "Role",
         choices=[SelectChoice("", "Any role"), *(SelectChoice(k, v) for k, v in ROLE_LABELS.items())],
         validators=[Optional()],
     )
-    state = SelectField(
+    state = QuerySelectField(
         "Account",
         choices=[
             SelectChoice("", "Active or deactivated"),
@@ -36,7 +36,7 @@ class UserFilterForm(QueryForm):
 
 
 class AuditFilterForm(QueryForm):
-    action = SelectField(
+    action = QuerySelectField(
         "Action",
         choices=[SelectChoice("", "Every action"), *(SelectChoice(k, v) for k, v in ACTIONS.items())],
         validators=[Optional()],

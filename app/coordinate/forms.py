@@ -7,7 +7,6 @@ from wtforms import (
     FloatField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
     TimeField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
-from ..query_forms import QueryForm
+from ..query_forms import QueryForm, QuerySelectField
 
 SORTS = {
     "name": "Name",
@@ -32,7 +31,7 @@ class MentorFilterForm(QueryForm):
     """The list's filters, read from the query string."""
 
     q = StringField("Search name or email", validators=[Optional(), Length(max=100)])
-    status = SelectField(
+    status = QuerySelectField(
         "Status",
         choices=[
             SelectChoice("", "Any status"),
@@ -40,15 +39,15 @@ class MentorFilterForm(QueryForm):
         ],
         validators=[Optional()],
     )
-    cohort = SelectField("Cohort", choices=[SelectChoice("", "Any cohort")], validators=[Optional()])
+    cohort = QuerySelectField("Cohort", choices=[SelectChoice("", "Any cohort")], validators=[Optional()])
     stalled = BooleanField("Stalled: no activity for 14 days")
-    sort = SelectField(
+    sort = QuerySelectField(
         "Sort by",
         choices=[SelectChoice(key, label) for key, label in SORTS.items()],
         default="name",
         validators=[Optional()],
     )
-    order = SelectField(
+    order = QuerySelectField(
         "Order",
         choices=[SelectChoice("asc", "Ascending"), SelectChoice("desc", "Descending")],
         default="asc",

@@ -215,8 +215,14 @@ def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _trainee_statement(shape: _Shape):
+    return _filtered(_trainee_columns(), shape, bindparam("now", type_=UTCDateTime()))
+
+
+@cache
+def _trainee_columns():
+    """Every trainee's row, unfiltered: what the list, the CSV and the API show of each."""
     now = bindparam("now", type_=UTCDateTime())
-    query = (
+    return (
         select(
             User.id,
             User.name,
@@ -238,18 +244,34 @@ def _trainee_statement(shape: _Shape):
         .join(Standing, Standing.user_id == User.id)
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
     )
-    return _filtered(query, shape, now)
 
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _page_statement(shape: _Shape):
-    query = _trainee_statement(shape)
-    if shape.search:
-        query = query.add_columns(func.count().over().label("total"))
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    if not shape.search:
+        return _trainee_statement(shape).order_by(*_ordering(shape)).limit(limit).offset(offset)
+    # A search counts and sorts its matches by id alone, then reads the page's rows in full.
+    # Carrying every column of each match (164 of them for "patel" among 10,000 trainees)
+    # through the count and the sort was a fifth of the statement's work in SQLite.
+    matches = (
+        _filtered(
+            select(User.id, func.count().over().label("total"))
+            .select_from(User)
+            .join(Standing, Standing.user_id == User.id),
+            shape,
+            bindparam("now", type_=UTCDateTime()),
+        )
+        .order_by(*_ordering(shape))
+        .limit(limit)
+        .offset(offset)
+        .subquery("matches")
+    )
     return (
-        query.order_by(*_ordering(shape))
-        .limit(bindparam("limit", type_=Integer))
-        .offset(bindparam("offset", type_=Integer))
+        _trainee_columns()
+        .add_columns(matches.c.total)
+        .join(matches, matches.c.id == User.id)
+        .order_by(*_ordering(shape))
     )
 
 

@@ -5,11 +5,13 @@ Counts and plans, never times: timing belongs to bench/."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select, text
 
+from app.certification.services import refresh_stale
 from app.coordinate import services as coordinate
 from app.coordinate.services import MentorFilter, effective_status, status_is
 from app.extensions import db
@@ -176,4 +178,30 @@ def test_a_search_reads_the_search_index_instead_of_every_trainee(app):
         for query in queries:
             steps = plan(query)
             assert any("user_search" in step or "_trgm" in step for step in steps), "\n".join(steps)
+        db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        MentorFilter(q="patel", sort="progress", descending=True),
+        MentorFilter(q="pa", status="in_training", sort="name"),
+        MentorFilter(q="example", sort="quiz", stalled=True),
+        MentorFilter(q="e", sort="activity", descending=True),
+    ],
+)
+def test_a_search_page_holds_the_same_rows_and_total_as_the_whole_sorted_list(app, filters):
+    """A search sorts and counts its matches by id, then reads the page's rows in full."""
+    with app.app_context():
+        seed_trainees(app.extensions["course"], 130, seed=5)
+        db.session.commit()
+        refresh_stale(app.extensions["course"])
+        now = utcnow()
+        everyone = [tuple(row) for row in coordinate.mentor_rows(filters, now)]
+        assert everyone, "the search should match someone"
+        for page in (1, 2, 3):
+            rows, total = coordinate.mentor_page(replace(filters, page=page), now)
+            start = (page - 1) * coordinate.PAGE_SIZE
+            assert [tuple(row) for row in rows] == everyone[start : start + coordinate.PAGE_SIZE]
+            assert total == len(everyone) or (not rows and page > 1)
         db.session.rollback()
