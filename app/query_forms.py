@@ -22,9 +22,9 @@ class QueryForm(FlaskForm):
 
 class QuerySelectField(SelectField):
     """A filter's select, its ``choices`` given as ``SelectChoice``s. A value from the query
-    string is checked with one set lookup; WTForms builds a ``Choice`` per option to check it
-    (and again to print the options), which for the coordinator list's 41 cohorts and three
-    other selects cost 800,000 instructions a page."""
+    string is checked with one set lookup. WTForms builds a ``Choice`` for every option to check
+    it: with the coordinator list's 41 cohorts among its four selects, that cost 480,000
+    instructions a page more."""
 
     def pre_validate(self, form) -> None:
         if self.process_errors or not self.validate_choice:

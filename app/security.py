@@ -60,7 +60,8 @@ class CsrfTokens:
     never checked, so every token signed for a raw token is accepted as long as the session
     holds that raw token: keeping the first one is a cache of what Flask-WTF would accept, not
     state. Rotating the secret key signs anew. With a time limit set, tokens would age in the
-    cache, so every call goes to Flask-WTF as before."""
+    cache, so every call goes to Flask-WTF as before. A view that builds a Flask-WTF form
+    before the header is printed has its token signed by Flask-WTF, as before."""
 
     MAX_REMEMBERED = 10_000
 
