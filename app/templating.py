@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 from flask.templating import Environment as FlaskEnvironment
 from markupsafe import Markup, escape
+from wtforms import SelectField
 
 
 class Environment(FlaskEnvironment):
@@ -26,6 +27,8 @@ class Environment(FlaskEnvironment):
 def install(app: Flask) -> None:
     app.jinja_env.filters["time_tag"] = time_tag
     app.jinja_env.globals["select_options"] = SelectOptions()
+    # By class, not by type name, so a subclass (QuerySelectField) is drawn as a select too.
+    app.jinja_env.tests["select_field"] = lambda field: isinstance(field, SelectField)
 
 
 class SelectOptions:
