@@ -14,6 +14,7 @@ from flask.cli import ScriptInfo
 from ..config import content_dirs
 from ..course import inspect_course
 from ..course.errors import ContentProblem, display_path
+from .cues import cue_problems, cue_report
 
 
 @click.group("content")
@@ -26,11 +27,18 @@ def content_group() -> None:
 @click.option(
     "--database", is_flag=True, help="Also name ids that have learner records but are gone from the content."
 )
+@click.option(
+    "--report", is_flag=True, help="Also print how far length alone predicts each quiz's and role-play's key."
+)
 @click.pass_context
-def check_command(ctx: click.Context, strict: bool, database: bool) -> None:
+def check_command(ctx: click.Context, strict: bool, database: bool, report: bool) -> None:
     """Validate every module, quiz, scenario and the program; print each problem as path:line:column."""
     content_dir, quizzes_dir = content_dirs()
     course, problems = inspect_course(content_dir, quizzes_dir)
+    if course is not None:
+        problems += cue_problems(course)
+        if report:
+            click.echo(cue_report(course) + "\n")
     if database:
         if course is None:
             click.echo(

@@ -48,7 +48,8 @@ def inspect_course(content_dir: Path, quizzes_dir: Path) -> tuple[Course | None,
     problems.extend(_cross_module_problems(modules))
     by_id = {m.id: m for m in modules}
     problems.extend(_broken_course_links(links, by_id))
-    quizzes, quiz_problems = load_quizzes(md, quizzes_dir, declared)
+    sections = {m.id: frozenset(m.section_by_id) for m in modules}
+    quizzes, quiz_problems = load_quizzes(md, quizzes_dir, declared, sections)
     scenarios, scenario_problems = load_scenarios(md, content_dir / "scenarios", declared)
     problems.extend(quiz_problems + scenario_problems)
     if any(p.severity == "error" for p in problems):

@@ -83,6 +83,14 @@ class Option:
 
 
 @dataclass(frozen=True)
+class SectionRef:
+    """Where a quiz question's principle is taught: a section of a module."""
+
+    module_id: str
+    section_id: str
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str  # a key of app.learning.question_types.QUESTION_TYPES
@@ -91,6 +99,7 @@ class Question:
     explanation_html: str
     critical: bool  # must be answered right to pass, whatever the score
     line: int
+    section: SectionRef | None = None  # the section that teaches what this question tests
     option_by_id: Mapping[str, Option] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +121,7 @@ class Quiz:
     cooldown_minutes: int
     questions: tuple[Question, ...]
     path: str
+    review: str = "after_pass"  # when a result page may show the key: after_pass | always
     question_by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +140,7 @@ class Choice:
     points: int
     codes: tuple[str, ...]  # MITI 4.2.1 behaviour codes, e.g. ("CR",) or ("SR", "Q")
     feedback_html: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class Node:
     title: str | None  # endings only
     debrief_html: str  # endings only
     line: int
+    outcome: str | None = None  # endings only: how the conversation went, good | mixed | poor
     choice_by_id: Mapping[str, Choice] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -9,7 +10,7 @@ from markdown_it import MarkdownIt
 from ..learning.question_types import QUESTION_TYPES, AuthoredOption
 from .errors import ContentProblem, Reporter, display_path, load_each
 from .located_yaml import LocatedDict
-from .model import Option, Question, Quiz
+from .model import Option, Question, Quiz, SectionRef
 from .schema import (
     Field,
     boolean,
@@ -22,6 +23,9 @@ from .schema import (
     text,
 )
 
+# When a trainee's result page may show which option was right: only once they have passed
+# (so a failed attempt teaches the principle, not the key), or always.
+REVIEW_MODES = ("after_pass", "always")
 QUIZ_FIELDS = {
     "id": Field(identifier),
     "module": Field(identifier),
@@ -30,6 +34,7 @@ QUIZ_FIELDS = {
     "shuffle": Field(boolean, required=False),
     "max_attempts": Field(integer(0), required=False),
     "cooldown_minutes": Field(integer(0), required=False),
+    "review": Field(one_of(REVIEW_MODES), required=False),
     "questions": Field(list_of(lambda _: None, min_items=1)),
 }
 QUESTION_FIELDS = {
@@ -39,6 +44,7 @@ QUESTION_FIELDS = {
     "options": Field(list_of(lambda _: None, min_items=2)),
     "explanation": Field(text, required=False),
     "critical": Field(boolean, required=False),
+    "section": Field(text, required=False),
 }
 OPTION_FIELDS = {
     "id": Field(identifier),
@@ -49,12 +55,17 @@ OPTION_FIELDS = {
 
 
 def load_quizzes(
-    md: MarkdownIt, quizzes_dir: Path, module_ids: set[str]
+    md: MarkdownIt, quizzes_dir: Path, module_ids: set[str], sections: Mapping[str, Collection[str]]
 ) -> tuple[list[Quiz], list[ContentProblem]]:
-    """Every ``*.yaml`` quiz in ``quizzes_dir``, checked against the modules it belongs to."""
+    """Every ``*.yaml`` quiz in ``quizzes_dir``, checked against the modules it belongs to.
+
+    ``sections`` maps each module that loaded to its section ids, for the sections questions test.
+    """
     if not quizzes_dir.is_dir():
         return [], [ContentProblem(display_path(quizzes_dir), 1, "quizzes folder not found")]
-    quizzes, problems = load_each(quizzes_dir, lambda file, report: _load_quiz(md, file, report, module_ids))
+    quizzes, problems = load_each(
+        quizzes_dir, lambda file, report: _load_quiz(md, file, report, module_ids, sections)
+    )
     seen: dict[str, str] = {}
     for quiz in quizzes:
         for key, what in ((quiz.id, "quiz id"), (f"module:{quiz.module_id}", "module")):
@@ -65,11 +76,17 @@ def load_quizzes(
     return quizzes, problems
 
 
-def _load_quiz(md: MarkdownIt, file: Path, report: Reporter, module_ids: set[str]) -> Quiz | None:
+def _load_quiz(
+    md: MarkdownIt,
+    file: Path,
+    report: Reporter,
+    module_ids: set[str],
+    sections: Mapping[str, Collection[str]],
+) -> Quiz | None:
     data = read_module_file(file, QUIZ_FIELDS, "quiz", report, module_ids)
     if data is None:
         return None
-    questions = _questions(md, data["questions"], report)
+    questions = _questions(md, data["questions"], report, data["module"], sections)
     pool = len(data["questions"])
     if data["draw"] > pool:
         report(data.line_of("draw"), f"'draw' is {data['draw']} but the pool has only {pool} questions")
@@ -89,12 +106,15 @@ def _load_quiz(md: MarkdownIt, file: Path, report: Reporter, module_ids: set[str
         shuffle=data.get("shuffle", True),
         max_attempts=data.get("max_attempts", 0),
         cooldown_minutes=data.get("cooldown_minutes", 0),
+        review=data.get("review", "after_pass"),
         questions=tuple(questions),
         path=report.path,
     )
 
 
-def _questions(md: MarkdownIt, items: list, report: Reporter) -> list[Question]:
+def _questions(
+    md: MarkdownIt, items: list, report: Reporter, module_id: str, sections: Mapping[str, Collection[str]]
+) -> list[Question]:
     questions: list[Question] = []
     seen: set[str] = set()
     for item in items:
@@ -119,9 +139,36 @@ def _questions(md: MarkdownIt, items: list, report: Reporter) -> list[Question]:
                 explanation_html=md.render(item.get("explanation", "")),
                 critical=item.get("critical", False),
                 line=item.line,
+                section=_tested_section(item, module_id, sections, report),
             )
         )
     return questions
+
+
+def _tested_section(
+    question: LocatedDict, module_id: str, sections: Mapping[str, Collection[str]], report: Reporter
+) -> SectionRef | None:
+    """The section a question tests, from ``section: <section id>`` or ``<module id>/<section id>``."""
+    value = question.get("section")
+    if value is None:
+        report.warn(
+            question.line,
+            f"question '{question['id']}' names no section: add 'section: <section id>' so a trainee "
+            "who misses it is sent to the page that teaches it",
+        )
+        return None
+    target_module, _, section_id = value.strip().rpartition("/")
+    target_module = target_module or module_id
+    if target_module not in sections:
+        report(question.line_of("section"), f"'section' names module '{target_module}', which does not exist")
+        return None
+    if section_id not in sections[target_module]:
+        report(
+            question.line_of("section"),
+            f"'section' names '{section_id}', which is not a section of '{target_module}'",
+        )
+        return None
+    return SectionRef(target_module, section_id)
 
 
 def _options(md: MarkdownIt, question: LocatedDict, report: Reporter) -> tuple[Option, ...] | None:

@@ -8,7 +8,14 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ..learning.scenario_engine import Edge, path_facts, reachable, without_way_out
+from ..learning.scenario_engine import (
+    Edge,
+    best_into_endings,
+    path_facts,
+    percent_of_best,
+    reachable,
+    without_way_out,
+)
 from .errors import ContentProblem, Reporter, load_each
 from .located_yaml import LocatedDict
 from .model import Choice, Node, Scenario
@@ -20,11 +27,15 @@ from .schema import (
     identifier,
     integer,
     list_of,
+    one_of,
     read_module_file,
     text,
 )
 
-BEHAVIOUR_CODES = ("Q", "SR", "CR", "AF", "SEEK", "AUTO", "GI", "PERSUADE", "PWP", "CONFRONT")
+# MITI 4.2.1 behaviour codes, plus NC for a turn that holds none of them (generic praise or
+# reassurance), so "coded as nothing" and "not coded yet" can be told apart.
+BEHAVIOUR_CODES = ("Q", "SR", "CR", "AF", "SEEK", "AUTO", "GI", "PERSUADE", "PWP", "CONFRONT", "NC")
+OUTCOMES = ("good", "mixed", "poor")
 
 
 def _codes(value: Any) -> str | None:
@@ -36,6 +47,8 @@ def _codes(value: Any) -> str | None:
         )
     if len(set(codes)) != len(codes):
         return "repeats a behaviour code"
+    if "NC" in codes and len(codes) > 1:
+        return "gives NC (nothing codable) beside other codes: use one or the other"
     return None
 
 
@@ -63,6 +76,7 @@ ENDING_FIELDS = {
     "title": Field(text),
     "say": Field(text),
     "debrief": Field(text),
+    "outcome": Field(one_of(OUTCOMES)),
 }
 CHOICE_FIELDS = {
     "id": Field(identifier),
@@ -113,6 +127,10 @@ def _load_scenario(md: MarkdownIt, file: Path, report: Reporter, module_ids: set
     if facts.best == 0:
         report(data.line_of("nodes"), "no path earns any points: give the best choices points above 0")
         return None
+    _check_poor_endings_fail(nodes, graph, data, facts.best, report)
+    _check_every_choice_coded(nodes, report)
+    if report.has_errors:
+        return None
     return Scenario(
         id=data["id"],
         title=data["title"].strip(),
@@ -125,6 +143,42 @@ def _load_scenario(md: MarkdownIt, file: Path, report: Reporter, module_ids: set
         best_score=facts.best,
         path=report.path,
     )
+
+
+def _check_poor_endings_fail(
+    nodes: dict[str, Node], graph: dict, data: LocatedDict, best: int, report: Reporter
+) -> None:
+    """A role-play must be able to end badly, and a conversation that ends badly never passes."""
+    poor = [node for node in nodes.values() if node.outcome == "poor"]
+    if not poor:
+        report(
+            data.line_of("nodes"),
+            "no ending has 'outcome: poor': give the role-play at least one ending that shows "
+            "the conversation going badly, so a weak run can be seen to fail",
+        )
+    for ending, points in best_into_endings(graph, data["start"]).items():
+        score = percent_of_best(points, best)
+        if nodes[ending].outcome == "poor" and score >= data["pass_score"]:
+            report(
+                nodes[ending].line,
+                f"ending '{ending}' is poor, yet a path into it scores {score}% and reaches the pass "
+                f"score of {data['pass_score']}%: lower the points on the way in, or route the "
+                "stronger choices elsewhere",
+            )
+
+
+def _check_every_choice_coded(nodes: dict[str, Node], report: Reporter) -> None:
+    """In a coded role-play an uncoded turn would silently drop out of the run's MITI summary."""
+    choices = [choice for node in nodes.values() for choice in node.choices]
+    if not any(choice.codes for choice in choices):
+        return
+    for choice in choices:
+        if not choice.codes:
+            report.warn(
+                choice.line,
+                f"choice '{choice.id}' has no behaviour code, though others in this role-play do: "
+                "code every choice (NC when none applies) so a run's summary counts every turn",
+            )
 
 
 def _nodes(md: MarkdownIt, items: LocatedDict, report: Reporter) -> dict[str, Node]:
@@ -147,6 +201,7 @@ def _nodes(md: MarkdownIt, items: LocatedDict, report: Reporter) -> dict[str, No
             ending=is_ending,
             title=item["title"].strip() if is_ending else None,
             debrief_html=md.render(item["debrief"]) if is_ending else "",
+            outcome=item["outcome"] if is_ending else None,
             line=line,
         )
     return nodes
@@ -176,6 +231,7 @@ def _choices(
                 points=item["points"],
                 codes=tuple(code if isinstance(code, list) else [code]),
                 feedback_html=md.render(item["feedback"]),
+                line=item.line,
             )
         )
     return tuple(choices)

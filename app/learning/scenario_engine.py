@@ -136,6 +136,28 @@ def simple_paths(graph: Graph, start: str) -> list[tuple[Edge, ...]]:
     return paths
 
 
+def best_into_endings(graph: Graph, start: str) -> dict[str, int]:
+    """The most points any simple path from ``start`` collects on its way into each ending it reaches."""
+    if not _acyclic(graph, start):
+        best: dict[str, int] = {}
+        for path in simple_paths(graph, start):
+            ending, points = path[-1].to, sum(edge.points for edge in path)
+            best[ending] = max(points, best.get(ending, points))
+        return best
+
+    @cache
+    def best_from(node: str) -> tuple[tuple[str, int], ...]:
+        if not graph[node]:
+            return ((node, 0),)
+        reached: dict[str, int] = {}
+        for edge in graph[node]:
+            for ending, points in best_from(edge.to):
+                reached[ending] = max(edge.points + points, reached.get(ending, 0))
+        return tuple(reached.items())
+
+    return dict(best_from(start))
+
+
 def best_path(graph: Graph, start: str) -> tuple[Edge, ...]:
     """The highest-scoring path, the shortest among equals."""
     return _extreme_path(graph, start, lambda points, length: (points, -length))
@@ -171,7 +193,11 @@ def _extreme_path(graph: Graph, start: str, rank) -> tuple[Edge, ...]:
 
 def run_score(scenario: Scenario, points: int) -> int:
     """A run's score as a percentage of the best reachable, rounded down and capped at 100."""
-    return min(100, math.floor(100 * points / scenario.best_score + 1e-9))
+    return percent_of_best(points, scenario.best_score)
+
+
+def percent_of_best(points: int, best: int) -> int:
+    return min(100, math.floor(100 * points / best + 1e-9))
 
 
 # --- MITI-style practice indicators ---------------------------------------------------

@@ -180,9 +180,24 @@ def test_the_real_quizzes_meet_the_brief():
     course = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
     assert set(course.quiz_for_module) == set(course.module_by_id)
     for q in course.quizzes:
-        assert len(q.questions) >= 12 and 8 <= q.draw <= 10, q.id
+        # Banks of 20+ and draws of at most 12: two attempts share about half their questions.
+        assert len(q.questions) >= 20 and 8 <= q.draw <= 12, q.id
+        # A failed attempt is followed by time to revisit the sections, not an instant retake.
+        assert q.cooldown_minutes >= 15 and q.review == "after_pass", q.id
         types = {question.type for question in q.questions}
         assert types & {"multiple", "order"}, q.id
         for item in q.questions:
             assert item.explanation_html.strip(), item.id
             assert all(o.feedback_html.strip() for o in item.options), item.id
+            assert item.section is not None, item.id
+
+
+def test_every_critical_question_of_every_real_quiz_is_in_every_one_of_200_draws():
+    course = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    rng = random.Random(2026)
+    for q in course.quizzes:
+        critical = {item.id for item in q.questions if item.critical}
+        assert critical, q.id
+        for _ in range(200):
+            drawn = {d.question_id for d in draw(q, rng)}
+            assert critical <= drawn and len(drawn) == q.draw, q.id

@@ -117,16 +117,19 @@ nodes:
   good-end:
     ending: true
     title: Sam opens up
+    outcome: good
     say: Sam smiles.
     debrief: Well done.
   mixed-end:
     ending: true
     title: Half way
+    outcome: mixed
     say: Sam nods.
     debrief: Partly.
   bad-end:
     ending: true
     title: Sam leaves
+    outcome: poor
     say: Sam leaves.
     debrief: Not this time.
 """
@@ -235,8 +238,8 @@ BROKEN = [
         id="unknown-start",
     ),
     pytest.param(
-        SCENARIO + "  orphan:\n    ending: true\n    title: T\n    say: S\n    debrief: D\n",
-        106,
+        SCENARIO + "  orphan:\n    ending: true\n    title: T\n    outcome: poor\n    say: S\n    debrief: D\n",
+        109,
         "node 'orphan' cannot be reached",
         id="unreachable",
     ),

@@ -173,9 +173,10 @@ def test_an_open_attempt_is_resumed_not_duplicated_and_drafts_are_kept(app, clie
 def test_an_unreadable_order_answer_rerenders_the_attempt_keeping_the_other_answers(
     app, client, trainee, monkeypatch
 ):
-    quiz = quiz_of(app)
-    order_question = next(q for q in quiz.questions if q.type == "order")
-    change_quiz(app, draw=0)  # draw every question, so the ordering question is on the page
+    course = app.extensions["course"]
+    order_question = next(q for quiz in course.quizzes for q in quiz.questions if q.type == "order")
+    # Every question drawn, with an ordering question borrowed from another quiz on the page.
+    change_quiz(app, draw=0, questions=(*quiz_of(app).questions, order_question))
     url, page = start(client)
     questions = drawn_questions(app, page)
     fields = [
@@ -193,6 +194,7 @@ def test_an_unreadable_order_answer_rerenders_the_attempt_keeping_the_other_answ
 
 
 def test_past_attempts_are_listed_and_the_best_score_counts_on_the_dashboard(app, client, trainee):
+    change_quiz(app, cooldown_minutes=0)
     for right in (False, True, False):
         url, page = start(client)
         submit(client, url, page, answer_fields(drawn_questions(app, page), right))
@@ -262,6 +264,7 @@ def test_an_attempt_is_only_reachable_under_its_own_quiz(app, client, trainee):
 
 
 def test_quiz_stats_reports_each_question_from_graded_attempts(app, client, trainee, runner):
+    change_quiz(app, cooldown_minutes=0)
     for right in (True, False):
         url, page = start(client)
         submit(client, url, page, answer_fields(drawn_questions(app, page), right))
