@@ -35,8 +35,14 @@ def open_attempt(attempts: list[QuizAttempt]) -> QuizAttempt | None:
 
 
 def start_check(quiz: Quiz, attempts: list[QuizAttempt], now: datetime) -> StartCheck:
-    submitted = [a.submitted_at for a in attempts if a.submitted_at is not None]
-    return may_start(quiz, len(attempts), max(submitted, default=None), now)
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    latest = max(submitted, key=lambda a: a.submitted_at, default=None)
+    failed_at = latest.submitted_at if latest is not None and not latest.passed else None
+    return may_start(quiz, len(attempts), failed_at, now)
+
+
+def has_passed(attempts: list[QuizAttempt]) -> bool:
+    return any(a.passed for a in attempts)
 
 
 def start_attempt(

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from ..auth.forms import EmptyForm
 from ..certification.services import record_activity
 from ..course import Course, Module
-from ..course.model import Quiz
+from ..course.model import Question, Quiz
 from ..extensions import db
 from ..learning.grading import grade, read_answers
 from ..learning.question_types import QUESTION_TYPES
@@ -119,6 +119,7 @@ def attempt_result(module_id: str, attempt_id: int):
     if not attempt.submitted:
         return redirect(url_for("learn.take_attempt", module_id=module.id, attempt_id=attempt.id))
     result = grade(quiz, quiz_services.drawn_questions(attempt), quiz_services.saved_answers(attempt))
+    passed = quiz_services.has_passed(quiz_services.attempts_for(current_user.id, quiz))
     return render_template(
         "learn/quiz_result.html",
         module=module,
@@ -126,7 +127,17 @@ def attempt_result(module_id: str, attempt_id: int):
         attempt=attempt,
         result=result,
         drawn={d.question_id: d for d in quiz_services.drawn_questions(attempt)},
+        show_key=quiz.review == "always" or passed,
+        revisit={q.id: _teaching_section(q) for q in quiz.questions if q.section},
     )
+
+
+def _teaching_section(question: Question) -> tuple[str, str]:
+    """The title and address of the section that teaches what ``question`` tests."""
+    course: Course = current_app.extensions["course"]
+    module = course.module_by_id[question.section.module_id]
+    section = module.section_by_id[question.section.section_id]
+    return section.title, url_for("learn.section", module_id=module.id, section_id=section.id)
 
 
 def _render_attempt(

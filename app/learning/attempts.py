@@ -17,22 +17,27 @@ class StartCheck:
 
 
 def may_start(
-    quiz: Quiz, attempts_started: int, last_submitted_at: datetime | None, now: datetime
+    quiz: Quiz, attempts_started: int, last_failed_at: datetime | None, now: datetime
 ) -> StartCheck:
-    """Apply ``max_attempts`` (every attempt started counts) and ``cooldown_minutes``."""
+    """Apply ``max_attempts`` (every attempt started counts) and ``cooldown_minutes``.
+
+    ``last_failed_at`` is when the latest attempt was submitted, if it failed: the cooldown
+    gives time to revisit what was missed before drawing again, so a pass does not start one.
+    """
     if quiz.max_attempts and attempts_started >= quiz.max_attempts:
         return StartCheck(
             False,
             f"You have used all {quiz.max_attempts} attempts at this quiz. Your coordinator can advise you on next steps.",
         )
-    if quiz.cooldown_minutes and last_submitted_at is not None:
-        retry_at = last_submitted_at + timedelta(minutes=quiz.cooldown_minutes)
+    if quiz.cooldown_minutes and last_failed_at is not None:
+        retry_at = last_failed_at + timedelta(minutes=quiz.cooldown_minutes)
         if now < retry_at:
             minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
             return StartCheck(
                 False,
-                f"You can start another attempt in about {minutes} minute{'s' if minutes != 1 else ''}. "
-                "Use the time to revisit the sections behind the questions you missed.",
+                f"Your next attempt opens at {retry_at:%H:%M} UTC, in about {minutes} "
+                f"minute{'s' if minutes != 1 else ''}. Use the time to revisit the sections behind "
+                "the questions you missed.",
                 retry_at,
             )
     return StartCheck(True)

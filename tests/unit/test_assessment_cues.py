@@ -61,7 +61,9 @@ def test_a_quiz_whose_keys_are_all_the_longest_is_reported_at_its_first_such_que
     singles = [q for q in data["questions"] if q["type"] == "single" and len(q["options"]) >= 3]
     relaxed, strict = check(content, quizzes), check(content, quizzes, "--strict")
     assert relaxed.exit_code == 0 and strict.exit_code == 1
-    fragment = f"the key is the longest option in {len(singles)} of {len(singles)} single-answer questions (100%"
+    fragment = (
+        f"the key is the longest option in {len(singles)} of {len(singles)} single-answer questions (100%"
+    )
     assert reported_lines(strict.output, path, "warning", fragment) == [
         line_of(path, f"- id: {singles[0]['id']}")
     ], strict.output
@@ -97,7 +99,10 @@ def test_a_role_play_that_always_longest_passes_is_reported_at_the_ending_it_rea
     result = check(content, quizzes, "--strict")
     assert result.exit_code == 1
     assert reported_lines(
-        result.output, path, "warning", "always choosing the longest reply reaches ending 'back-on-track' with 100%"
+        result.output,
+        path,
+        "warning",
+        "always choosing the longest reply reaches ending 'back-on-track' with 100%",
     ) == [line_of(path, "back-on-track:")], result.output
 
 
@@ -156,7 +161,9 @@ def test_a_missing_or_unknown_outcome_is_named_at_its_line(tree):
     end = text.index("\n", first)
     path.write_text(text[:first] + "    outcome: fine" + text[end:])
     result = check(content, quizzes)
-    assert reported_lines(result.output, path, "error", "'outcome' must be one of good, mixed, poor") == [line]
+    assert reported_lines(result.output, path, "error", "'outcome' must be one of good, mixed, poor") == [
+        line
+    ]
     text = path.read_text()
     path.write_text(text.replace("    outcome: fine\n", ""))
     result = check(content, quizzes)

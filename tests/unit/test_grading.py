@@ -171,6 +171,7 @@ def test_max_attempts_and_cooldown_limit_new_attempts():
     waiting = may_start(limited, 2, NOW - timedelta(minutes=10), NOW)
     assert not waiting.allowed and waiting.retry_at == NOW + timedelta(minutes=20)
     assert "about 20 minutes" in waiting.reason
+    assert f"opens at {waiting.retry_at:%H:%M} UTC" in waiting.reason
     used_up = may_start(limited, 3, NOW - timedelta(days=1), NOW)
     assert not used_up.allowed and "all 3 attempts" in used_up.reason
     assert may_start(quiz(SINGLE), 500, NOW, NOW).allowed  # 0 means unlimited, no cooldown

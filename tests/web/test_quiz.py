@@ -246,6 +246,86 @@ def test_cooldown_is_enforced_until_it_has_passed(app, client, trainee, monkeypa
     assert second_url != url
 
 
+def test_the_shipped_cooldown_refuses_a_second_attempt_with_the_time_it_opens(app, client, trainee):
+    assert quiz_of(app).cooldown_minutes >= 15  # as shipped, not changed by this test
+    url, page = start(client)
+    submit(client, url, page, answer_fields(drawn_questions(app, page), right=False))
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    with app.app_context():
+        failed_at = db.session.scalars(select(QuizAttempt.submitted_at)).one()
+    opens = failed_at + timedelta(minutes=quiz_of(app).cooldown_minutes)
+    notice = elements(home, "p", role="status")[0]
+    assert notice["data-retry-at"] == opens.isoformat()
+    assert f"opens at {opens:%H:%M} UTC" in notice.text
+    refused = client.post(f"/modules/{MODULE}/quiz/attempts", data={"csrf_token": csrf_token(home)})
+    assert refused.headers["Location"] == f"/modules/{MODULE}/quiz"
+    assert f"opens at {opens:%H:%M} UTC" in client.get(refused.headers["Location"]).text
+    with app.app_context():
+        assert len(db.session.scalars(select(QuizAttempt)).all()) == 1
+
+
+def review_of(result: str, question_id: str) -> str:
+    review = result[result.index(f'data-question="{question_id}"') :]
+    return review[: review.index("</section>")]
+
+
+def test_a_failed_attempt_explains_and_links_each_miss_but_keeps_the_key_until_a_pass(
+    app, client, trainee, monkeypatch
+):
+    course = app.extensions["course"]
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    failed = client.get(submit(client, url, page, answer_fields(questions, right=False)).headers["Location"])
+    assert result_of(failed.text) == (0, False)
+    assert elements(failed.text, "p", data_key_hidden="")
+    for question in questions:
+        review = review_of(failed.text, question.id)
+        assert question.explanation_html.strip() in review
+        section = course.module_by_id[question.section.module_id].section_by_id[question.section.section_id]
+        link = elements(review, "a", data_revisit=section.id)[0]
+        assert link["href"] == f"/modules/{question.section.module_id}/{section.id}"
+        assert link.text == f"Revisit: {section.title}"
+        assert "A right answer you did not choose" not in review and "is-correct" not in review
+        picked = {
+            value for name, value in answer_fields([question], right=False) if name == f"q-{question.id}"
+        }
+        for option in question.options:
+            if option.correct:  # the key's text and feedback stay hidden
+                assert option.feedback_html.strip() not in review
+            elif option.id in picked:  # the trainee's own choice is explained
+                assert option.feedback_html.strip() in review
+
+    later = utcnow() + timedelta(minutes=quiz_of(app).cooldown_minutes + 1)
+    monkeypatch.setattr("app.learn.quiz_views.utcnow", lambda: later)
+    second_url, second_page = start(client)
+    passed = client.get(
+        submit(
+            client, second_url, second_page, answer_fields(drawn_questions(app, second_page), True)
+        ).headers["Location"]
+    )
+    assert result_of(passed.text) == (100, True)
+    # Once passed, the earlier failed attempt shows its key too.
+    full = client.get(f"{url}/result").text
+    assert not elements(full, "p", data_key_hidden="")
+    single = next(q for q in questions if q.type == "single")
+    review = review_of(full, single.id)
+    key = next(o for o in single.options if o.correct)
+    assert "A right answer you did not choose." in review and key.feedback_html.strip() in review
+
+
+def test_a_quiz_set_to_always_review_shows_the_key_after_a_fail(app, client, trainee):
+    change_quiz(app, review="always")
+    url, page = start(client)
+    questions = drawn_questions(app, page)
+    failed = client.get(
+        submit(client, url, page, answer_fields(questions, right=False)).headers["Location"]
+    ).text
+    single = next(q for q in questions if q.type == "single")
+    key = next(o for o in single.options if o.correct)
+    assert "A right answer you did not choose." in review_of(failed, single.id)
+    assert key.feedback_html.strip() in review_of(failed, single.id)
+
+
 def test_another_trainee_cannot_see_or_submit_my_attempt(app, client, trainee, make_user):
     url, page = start(client)
     stranger = app.test_client()
