@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from itertools import count
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.config import PROJECT_ROOT
 from app.course import load_course
+from app.course.model import Pacing
 from app.extensions import db
 from app.models import Role, User
 
@@ -30,7 +32,10 @@ def real_course_loaded_once():
     Tests that build their own content in temporary folders still load it fresh.
     """
     real = (PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
-    course = load_course(*real)
+    shipped = load_course(*real)
+    # Pacing off, as program.yaml's "0 switches a rule off" allows, so tests of other features
+    # need not wait between pages; the `paced` fixture puts the shipped pacing back.
+    course = replace(shipped, program=replace(shipped.program, pacing=Pacing()))
 
     def load(content_dir, quizzes_dir):
         if (Path(content_dir), Path(quizzes_dir)) == real:
@@ -40,6 +45,15 @@ def real_course_loaded_once():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("app.load_course", load)
         yield
+
+
+@pytest.fixture
+def paced(app):
+    """The app with the pacing rules program.yaml ships (reading time, role-play cooldown, runs a day)."""
+    shipped = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes").program.pacing
+    course = app.extensions["course"]
+    app.extensions["course"] = replace(course, program=replace(course.program, pacing=shipped))
+    return shipped
 
 
 @pytest.fixture

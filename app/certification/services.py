@@ -52,11 +52,13 @@ BATCH = 500
 REVISIT_RESOLUTION = timedelta(minutes=1)
 
 
-def record_activity(user: User, now: datetime | None = None) -> None:
-    """Add the time since the trainee's last learning action (capped) and mark their standing stale."""
+def record_activity(user: User, now: datetime | None = None, credit: timedelta | None = None) -> None:
+    """Note a learning action and mark the trainee's standing stale. Time on task grows by
+    ``credit`` when the action measured it (reading), else by the time since the last action (capped)."""
     now = now or utcnow()
     gap = (now - user.last_activity_at) if user.last_activity_at else timedelta(0)
-    seconds = int(min(max(gap, timedelta(0)), ACTIVITY_GAP_CAP).total_seconds())
+    earned = credit if credit is not None else min(max(gap, timedelta(0)), ACTIVITY_GAP_CAP)
+    seconds = int(earned.total_seconds())
     db.session.execute(
         update(User)
         .where(User.id == user.id)

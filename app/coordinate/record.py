@@ -13,7 +13,8 @@ from ..extensions import db
 from ..learn.progress import ModuleProgress, QuizSummary, ScenarioSummary, course_progress
 from ..learn.quiz_services import drawn_questions, saved_answers
 from ..learning.grading import grade
-from ..models import CertificationEvent, Cohort, QuizAttempt, ScenarioRun, User, utcnow
+from ..learning.integrity import QuizAttemptFacts, Signal, integrity_summary
+from ..models import CertificationEvent, Cohort, QuizAttempt, RushedSection, ScenarioRun, User, utcnow
 from .services import names_of
 
 
@@ -28,6 +29,7 @@ class MentorRecord:
     events: list[CertificationEvent]
     actors: dict[int, str]  # staff names by id, for the log
     records: Records
+    integrity: tuple[Signal, ...]
 
 
 def mentor_record(course: Course, mentor: User) -> MentorRecord:
@@ -66,16 +68,36 @@ def mentor_record(course: Course, mentor: User) -> MentorRecord:
     ]
     events = certification.events_of(mentor.id)
     actors = names_of({e.actor_id for e in events if e.actor_id})
+    progress = course_progress(course, set(records.sections_read), quizzes, scenarios)
     return MentorRecord(
         mentor=mentor,
         cohort=db.session.get(Cohort, mentor.cohort_id) if mentor.cohort_id else None,
         standing=current,
-        progress=course_progress(course, set(records.sections_read), quizzes, scenarios),
+        progress=progress,
         attempts=attempts,
         runs=runs,
         events=events,
         actors=actors,
         records=records,
+        integrity=_integrity(course, mentor, records, progress, attempts, runs),
+    )
+
+
+def _integrity(
+    course: Course, mentor: User, records: Records, progress, attempts, runs
+) -> tuple[Signal, ...]:
+    rushed = db.session.scalars(select(RushedSection.section_id).where(RushedSection.user_id == mentor.id))
+    return integrity_summary(
+        rushed_sections=list(rushed),
+        quiz_attempts=[
+            QuizAttemptFacts(quiz.id, len(result.questions), sum(1 for r in result.questions if r.answered))
+            for quiz, _, result in attempts
+        ],
+        scenario_runs=[run.scenario_id for _, run, _ in runs],
+        typed_replies=[step.reply for _, _, steps in runs for step, _, _ in steps if step.reply is not None],
+        minutes_on_task=records.minutes_on_task,
+        minimum_minutes=course.program.minimum_minutes,
+        course_complete=all(module.complete for module in progress),
     )
 
 

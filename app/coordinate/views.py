@@ -213,6 +213,7 @@ def _mentor_page(mentor: User, invalid: dict[str, RequirementForm] | None = None
         progress=record.progress,
         attempts=record.attempts,
         runs=record.runs,
+        integrity=record.integrity,
         events=record.events,
         actors=record.actors,
         cohort=record.cohort,

@@ -214,6 +214,19 @@ class TrainingStandard:
 
 
 @dataclass(frozen=True)
+class Pacing:
+    """What counts as done must be done: how fast reading and role-play retries may go.
+
+    Each rule is off at 0 (the default), for demos and tests.
+    """
+
+    reading_words_per_minute: int = 0  # a section counts as read once open this long for its words
+    reading_minimum_seconds: int = 0  # ...and never less than this, however short the section
+    roleplay_cooldown_minutes: int = 0  # after a run that did not pass, the next run opens this much later
+    roleplay_runs_per_day: int = 0  # runs a trainee may start of one role-play in a day (UTC)
+
+
+@dataclass(frozen=True)
 class Program:
     """What certification requires; see content/program.yaml."""
 
@@ -226,6 +239,7 @@ class Program:
     renewal_window_days: int
     requirements: tuple[ProgramRequirement, ...] = ()
     standards: tuple[TrainingStandard, ...] = ()
+    pacing: Pacing = Pacing()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from .errors import ContentProblem, display_path
 from .located_yaml import YamlProblem, load_located_yaml
 from .model import (
     Module,
+    Pacing,
     Program,
     ProgramModule,
     ProgramRequirement,
@@ -28,6 +29,13 @@ PROGRAM_FIELDS = {
     "renewal": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "requirements": Field(list_of(lambda _: None), required=False),
     "standards": Field(list_of(lambda _: None), required=False),
+    "pacing": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+}
+PACING_FIELDS = {
+    "reading_words_per_minute": Field(integer(0, 2000), required=False),
+    "reading_minimum_seconds": Field(integer(0, 3600), required=False),
+    "roleplay_cooldown_minutes": Field(integer(0, 10080), required=False),
+    "roleplay_runs_per_day": Field(integer(0, 100), required=False),
 }
 STANDARD_FIELDS = {"id": Field(identifier), "title": Field(text), "source": Field(text)}
 MODULE_FIELDS = {"module": Field(identifier), "quiz_pass_mark": Field(integer(1, 100), required=False)}
@@ -97,6 +105,9 @@ def load_program(
     renewal = data.get("renewal") or {}
     if renewal:
         check_mapping(renewal, RENEWAL_FIELDS, "renewal", report)
+    pacing = data.get("pacing") or {}
+    if pacing:
+        check_mapping(pacing, PACING_FIELDS, "pacing", report)
     recorded: list[ProgramRequirement] = []
     for item in data.get("requirements") or []:
         if not check_mapping(item, REQUIREMENT_FIELDS, "a recorded requirement", report):
@@ -152,6 +163,7 @@ def load_program(
             renewal_window_days=renewal.get("window_days", 0),
             requirements=tuple(recorded),
             standards=tuple(standards),
+            pacing=Pacing(**{key: pacing[key] for key in PACING_FIELDS if key in pacing}),
         ),
         [],
     )

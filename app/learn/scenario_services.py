@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, text, update
 
 from ..course import Module
-from ..course.model import Choice, Scenario
+from ..course.model import Choice, Pacing, Scenario
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
+from ..learning.attempts import StartCheck
+from ..learning.pacing import FinishedRun, may_start_run
 from ..learning.scenario_engine import run_score
 from ..models import ScenarioRun, ScenarioStep, utcnow
 
@@ -20,6 +24,14 @@ def runs_for(user_id: int, scenario: Scenario) -> list[ScenarioRun]:
             .order_by(ScenarioRun.started_at, ScenarioRun.id)
         )
     )
+
+
+def start_check(
+    user_id: int, scenario: Scenario, pacing: Pacing, now: datetime, runs: list[ScenarioRun] | None = None
+) -> StartCheck:
+    """Whether the trainee may start a new run now, under the program's role-play pacing."""
+    runs = runs_for(user_id, scenario) if runs is None else runs
+    return may_start_run(pacing, [FinishedRun(r.started_at, r.finished_at, r.passed) for r in runs], now)
 
 
 def open_run(user_id: int, scenario: Scenario) -> ScenarioRun | None:

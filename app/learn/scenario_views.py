@@ -6,13 +6,17 @@ from flask_login import current_user, login_required
 from ..auth.forms import EmptyForm
 from ..certification.services import record_activity
 from ..course import Course, Module
-from ..course.model import Scenario
+from ..course.model import Pacing, Scenario
 from ..extensions import db
 from ..learning.scenario_engine import miti_summary
-from ..models import ScenarioRun
+from ..models import ScenarioRun, utcnow
 from . import bp, scenario_services
 
 MAX_REPLY = 2000
+
+
+def _pacing() -> Pacing:
+    return current_app.extensions["course"].program.pacing
 
 
 def _scenario_and_module(scenario_id: str) -> tuple[Scenario, Module]:
@@ -40,6 +44,10 @@ def scenario_turn(scenario_id: str):
     run = scenario_services.open_run(current_user.id, scenario)
     node_id, position = request.form.get("node", ""), request.form.get("position", "")
     if run is None and node_id == scenario.start and position == "0":
+        check = scenario_services.start_check(current_user.id, scenario, _pacing(), utcnow())
+        if not check.allowed:
+            flash(check.reason, "error")
+            return redirect(player_url)
         run = scenario_services.start_run(
             current_user.id, scenario, module, current_app.extensions["course"].version
         )
@@ -111,7 +119,11 @@ def _render_player(scenario: Scenario, module: Module, run: ScenarioRun | None, 
     # Shuffled, but the same on every reload of this turn, so the page never jumps around.
     order = list(node.choices)
     random.Random(f"{current_user.id}:{run.id if run else 0}:{position}").shuffle(order)
-    finished = [r for r in scenario_services.runs_for(current_user.id, scenario) if r.finished]
+    runs = scenario_services.runs_for(current_user.id, scenario)
+    finished = [r for r in runs if r.finished]
+    start_check = (
+        None if run else scenario_services.start_check(current_user.id, scenario, _pacing(), utcnow(), runs)
+    )
     return render_template(
         "learn/scenario.html",
         scenario=scenario,
@@ -124,6 +136,8 @@ def _render_player(scenario: Scenario, module: Module, run: ScenarioRun | None, 
         choices=order,
         needs_reply=bool(node.reply_prompt) and (run is None or run.pending_reply is None),
         finished_runs=finished,
+        start_check=start_check,
+        program_pacing=_pacing(),
         form=EmptyForm(),
         **errors,
     )

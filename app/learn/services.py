@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import bindparam, literal, select, union_all
 
 from ..course import Module, Section
+from ..course.model import Pacing
 from ..database import core_rows, insert_ignoring_duplicates, upsert
 from ..extensions import db
-from ..models import Reflection, SectionView, utcnow
+from ..learning.pacing import Reading, judge_reading
+from ..models import ReadingPosition, Reflection, RushedSection, SectionView, utcnow
 
 
-def record_section_read(user_id: int, module: Module, section: Section) -> None:
-    """Remember that the trainee opened this section; only the first time counts."""
+def record_section_read(
+    user_id: int, module: Module, section: Section, seconds_read: int | None = None
+) -> None:
+    """Remember that the trainee read this section; only the first time counts."""
     db.session.execute(
         insert_ignoring_duplicates(
             SectionView,
@@ -24,10 +30,45 @@ def record_section_read(user_id: int, module: Module, section: Section) -> None:
                 section_id=section.id,
                 module_version=module.version,
                 viewed_at=utcnow(),
+                seconds_read=seconds_read,
             ),
             unique=["user_id", "module_id", "section_id"],
         )
     )
+
+
+def open_page(user_id: int, module: Module, section: Section, now: datetime) -> None:
+    """Make this section the trainee's reading position, opened now."""
+    db.session.execute(
+        upsert(
+            ReadingPosition,
+            dict(user_id=user_id, module_id=module.id, section_id=section.id, opened_at=now),
+            unique=["user_id"],
+            update=["module_id", "section_id", "opened_at"],
+        )
+    )
+
+
+def move_on(user_id: int, module: Module, section: Section, pacing: Pacing, now: datetime) -> Reading:
+    """The trainee leaves ``section`` for the next page: record it as read if it was open long
+    enough (judged against the page they opened last), or note that they rushed it."""
+    position = db.session.get(ReadingPosition, user_id)
+    here = position is not None and (position.module_id, position.section_id) == (module.id, section.id)
+    reading = judge_reading(section, pacing, position.opened_at if here else None, now)
+    if reading.counted:
+        record_section_read(user_id, module, section, int(reading.open_for.total_seconds()))
+    else:
+        db.session.add(
+            RushedSection(
+                user_id=user_id,
+                module_id=module.id,
+                section_id=section.id,
+                seconds_open=int(reading.open_for.total_seconds()),
+                seconds_needed=math.ceil(reading.needed.total_seconds()),
+                at=now,
+            )
+        )
+    return reading
 
 
 @dataclass(frozen=True)

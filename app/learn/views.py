@@ -1,3 +1,6 @@
+import math
+from datetime import timedelta
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -13,6 +16,7 @@ from ..certification.services import (
 from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
+from ..learning.pacing import Reading
 from ..models import utcnow
 from . import bp, services
 from .forms import ReflectionForm
@@ -89,17 +93,61 @@ def module_overview(module_id: str):
 @bp.get("/modules/<module_id>/<section_id>")
 @login_required
 def section(module_id: str, section_id: str):
-    """Show one section and record it as read."""
+    """Show one section; it counts as read when the trainee moves on after time to read it."""
     module = _module_or_404(module_id)
     section = _section_or_404(module, section_id)
     state = services.section_state(current_user.id, module.id, section.id)
-    # A first read is progress; a re-read only adds time on task, at most once a minute.
-    if not state.already_read:
+    if not state.already_read and _course().program.pacing.reading_words_per_minute:
+        services.open_page(current_user.id, module, section, utcnow())
+        record_activity(current_user, credit=timedelta(0))  # reading time is credited on moving on
+        db.session.commit()
+    elif not state.already_read:
         services.record_section_read(current_user.id, module, section)
-    if not state.already_read or revisit_due(current_user):
+        record_activity(current_user)
+        db.session.commit()
+    elif revisit_due(current_user):  # a re-read only adds time on task, at most once a minute
         record_activity(current_user)
         db.session.commit()
     return _render_section(module, section, state.reflections)
+
+
+@bp.post("/modules/<module_id>/<section_id>/done")
+@login_required
+def section_done(module_id: str, section_id: str):
+    """Move on to the next page, counting this section as read if it was open long enough."""
+    module = _module_or_404(module_id)
+    section = _section_or_404(module, section_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    pacing = _course().program.pacing
+    if (
+        pacing.reading_words_per_minute
+        and not services.section_state(current_user.id, module.id, section.id).already_read
+    ):
+        reading = services.move_on(current_user.id, module, section, pacing, utcnow())
+        record_activity(current_user, credit=reading.credit)
+        db.session.commit()
+        if not reading.counted:
+            flash(_not_counted_yet(section, reading), "info")
+    return redirect(_page_after(module, section))
+
+
+def _not_counted_yet(section: Section, reading: Reading) -> str:
+    needed = math.ceil(reading.needed.total_seconds() / 60)
+    return (
+        f"\u201c{section.title}\u201d is not counted as read yet: it takes about {needed} "
+        f"minute{'s' if needed != 1 else ''} to read, and it counts when you move on from it after "
+        "reading it. Come back to it when you have time."
+    )
+
+
+def _page_after(module: Module, section: Section) -> str:
+    _, following = module.neighbours(section.id)
+    if following:
+        return url_for("learn.section", module_id=module.id, section_id=following.id)
+    if module.id in _course().quiz_for_module:
+        return url_for("learn.quiz_home", module_id=module.id)
+    return url_for("learn.module_overview", module_id=module.id)
 
 
 @bp.post("/modules/<module_id>/<section_id>/reflections/<prompt_id>")
@@ -134,6 +182,7 @@ def _render_section(
     previous, following = module.neighbours(section.id)
     return render_template(
         "learn/section.html",
+        done_form=EmptyForm(),
         module=module,
         quiz=_course().quiz_for_module.get(module.id),
         section=section,

@@ -8,7 +8,7 @@ from .cohort import Cohort
 from .counts import UserCount
 from .live_session import SessionSignup, TrainingSession
 from .outbox import OutboxMessage
-from .progress import Reflection, SectionView
+from .progress import ReadingPosition, Reflection, RushedSection, SectionView
 from .quiz import QuizAttempt
 from .rate_limit import RateLimitCounter
 from .requirement import RequirementRecord
@@ -25,9 +25,11 @@ __all__ = [
     "OutboxMessage",
     "QuizAttempt",
     "RateLimitCounter",
+    "ReadingPosition",
     "RequirementRecord",
     "Reflection",
     "Role",
+    "RushedSection",
     "ScenarioRun",
     "ScenarioStep",
     "SignedInUser",

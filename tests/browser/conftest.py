@@ -38,7 +38,8 @@ STAFF_PASSWORD = "browser staff password"
 
 def browser_program() -> str:
     """The shipped program cut down to one module and one role-play, so a journey fits a test;
-    its training standards stay (the modules name them), recorded requirements are left out."""
+    its training standards stay (the modules name them), recorded requirements are left out,
+    and pacing is off (the web suite tests it with a clock it controls)."""
     program = yaml.safe_load((PROJECT_ROOT / "content" / "program.yaml").read_text())
     program.update(
         modules=[{"module": "active-listening"}],
@@ -47,6 +48,7 @@ def browser_program() -> str:
     )
     program.pop("requirements", None)
     program.pop("renewal", None)
+    program.pop("pacing", None)
     return yaml.safe_dump(program, sort_keys=False, allow_unicode=True)
 
 

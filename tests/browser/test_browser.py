@@ -71,7 +71,7 @@ def test_a_trainee_trains_a_coordinator_signs_off_and_the_certificate_verifies(l
             trainee.locator("section.reflect button").first.click()
             assert "Your reflection is saved" in trainee.inner_text("main")
             reflected = True
-        trainee.click("a[rel=next]")
+        trainee.click("button[data-next]")
     assert reflected
 
     trainee.click("main form button")  # start the quiz

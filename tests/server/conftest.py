@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import yaml
 
 from app.config import PROJECT_ROOT
 
@@ -106,12 +108,31 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _content_without_pacing(root: Path) -> dict[str, str]:
+    """A copy of the course with pacing off, so opening a page records it as read at once and the
+    suite can check that every answered read survives a killed worker (test_pacing covers pacing)."""
+    shutil.copytree(PROJECT_ROOT / "content", root / "content")
+    shutil.copytree(PROJECT_ROOT / "quizzes", root / "quizzes")
+    program = yaml.safe_load((root / "content" / "program.yaml").read_text())
+    program.pop("pacing", None)
+    (root / "content" / "program.yaml").write_text(
+        yaml.safe_dump(program, sort_keys=False, allow_unicode=True)
+    )
+    return {"CONTENT_DIR": str(root / "content"), "QUIZZES_DIR": str(root / "quizzes")}
+
+
 @pytest.fixture
 def gunicorn(app, database_url, tmp_path):
     """Serve the app (whose fixture has just made the schema) with gunicorn, as in production."""
     port = _free_port()
     log = tmp_path / "gunicorn.log"
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test",
+        "PYTHONUNBUFFERED": "1",
+        **_content_without_pacing(tmp_path / "course"),
+    }
     with log.open("w") as output:
         process = subprocess.Popen(
             [

@@ -88,11 +88,13 @@ def test_section_pages_link_to_their_neighbours(app, client, trainee):
     first, second, last = module.sections[0], module.sections[1], module.sections[-1]
     page = client.get(f"/modules/{module.id}/{second.id}").text
     assert elements(page, "a", rel="prev")[0]["href"] == f"/modules/{module.id}/{first.id}"
-    assert elements(page, "a", rel="next")[0]["href"] == f"/modules/{module.id}/{module.sections[2].id}"
+    moving_on = elements(page, "form", class_="pager-next")[0]["action"]
+    assert moving_on == f"/modules/{module.id}/{second.id}/done"
+    moved = client.post(moving_on, data={"csrf_token": csrf_token(page)})
+    assert moved.headers["Location"] == f"/modules/{module.id}/{module.sections[2].id}"
     final = client.get(f"/modules/{module.id}/{last.id}").text
-    assert (
-        elements(final, "a", rel="next")[0]["href"] == f"/modules/{module.id}/quiz"
-    )  # the module ends with its quiz
+    moved = client.post(f"/modules/{module.id}/{last.id}/done", data={"csrf_token": csrf_token(final)})
+    assert moved.headers["Location"] == f"/modules/{module.id}/quiz"  # the module ends with its quiz
     assert elements(final, "h1")[0].text == last.title
 
 
