@@ -86,6 +86,10 @@ class StrategyRun:
     ending: str
     outcome: str | None
     ending_line: int
+    critical: bool = False  # took a critical choice, so the run fails whatever its score
+
+    def passes(self, scenario: Scenario) -> bool:
+        return not self.critical and self.score >= scenario.pass_score
 
 
 @dataclass(frozen=True)
@@ -129,15 +133,16 @@ def play_by_length(scenario: Scenario, pick: Callable[[Iterable[int]], int]) -> 
     Among choices of equal length it takes the one worth most points, so the figure is the
     best such a strategy can hope for. A loop back to a visited node ends the walk there.
     """
-    node, points, seen = scenario.nodes[scenario.start], 0, set()
+    node, points, seen, critical = scenario.nodes[scenario.start], 0, set(), False
     while not node.ending and node.id not in seen:
         seen.add(node.id)
         target = pick(plain_length(choice.text_html) for choice in node.choices)
         tied = [choice for choice in node.choices if plain_length(choice.text_html) == target]
-        choice = max(tied, key=lambda c: c.points)
+        choice = max(tied, key=lambda c: (not c.critical, c.points))
         points += choice.points
+        critical = critical or choice.critical
         node = scenario.nodes[choice.to]
-    return StrategyRun(run_score(scenario, points), node.id, node.outcome, node.line)
+    return StrategyRun(run_score(scenario, points), node.id, node.outcome, node.line, critical)
 
 
 def cue_problems(course: Course) -> list[ContentProblem]:
@@ -163,7 +168,7 @@ def cue_problems(course: Course) -> list[ContentProblem]:
     for cues in map(roleplay_cues, course.scenarios):
         scenario = cues.scenario
         for run, word in ((cues.longest, "longest"), (cues.shortest, "shortest")):
-            if run.score >= scenario.pass_score:
+            if run.passes(scenario):
                 problems.append(
                     ContentProblem(
                         scenario.path,
@@ -197,7 +202,13 @@ def cue_report(course: Course) -> str:
     for cues in map(roleplay_cues, course.scenarios):
         scenario = cues.scenario
         lines.append(
-            f"{scenario.id:28} {scenario.pass_score:>4} {cues.longest.score:>7}% {cues.shortest.score:>7}% "
-            f"{cues.best_longest:>5} of {cues.decisions:<3} {cues.coded_choices:>4}/{cues.choices:<4}"
+            f"{scenario.id:28} {scenario.pass_score:>4} {_strategy(cues.longest):>8} "
+            f"{_strategy(cues.shortest):>8} {cues.best_longest:>5} of {cues.decisions:<3} "
+            f"{cues.coded_choices:>4}/{cues.choices:<4}"
         )
+    lines.append("(* the strategy takes a critical choice, so its run fails whatever it scores)")
     return "\n".join(lines)
+
+
+def _strategy(run: StrategyRun) -> str:
+    return f"{run.score}%{'*' if run.critical else ''}"

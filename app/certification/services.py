@@ -120,11 +120,19 @@ def _load_batch(ids: list[int]) -> dict[int, Records]:
         )
     scenarios: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
-        select(ScenarioRun.user_id, ScenarioRun.scenario_id, ScenarioRun.score, ScenarioRun.finished_at)
+        select(
+            ScenarioRun.user_id,
+            ScenarioRun.scenario_id,
+            ScenarioRun.score,
+            ScenarioRun.finished_at,
+            ScenarioRun.passed,
+        )
         .where(ScenarioRun.user_id.in_(ids), ScenarioRun.finished_at.is_not(None))
         .order_by(ScenarioRun.finished_at)
     ):
-        scenarios[row.user_id].append(ScenarioResult(row.scenario_id, row.score, row.finished_at))
+        scenarios[row.user_id].append(
+            ScenarioResult(row.scenario_id, row.score, row.finished_at, bool(row.passed))
+        )
     events: dict[int, list] = defaultdict(list)
     for event in db.session.scalars(
         select(CertificationEvent)
@@ -329,7 +337,7 @@ def load_learner(user: User, upcoming_sessions_after: datetime | None = None) ->
         quiz_results=tuple(
             QuizResult(r.a, r.n1, r.n2, bool(r.flag), r.at) for r in _timed(quizzes)
         ),
-        scenario_results=tuple(ScenarioResult(r.a, r.n2, r.at) for r in _timed(runs)),
+        scenario_results=tuple(ScenarioResult(r.a, r.n2, r.at, bool(r.flag)) for r in _timed(runs)),
         minutes_on_task=(user.seconds_on_task or 0) / 60,
         events=tuple(
             Event(r.a, r.at, json.loads(r.extra) if r.extra else {}, r.b)

@@ -55,6 +55,7 @@ class ScenarioResult(NamedTuple):
     scenario_id: str
     score: int
     at: datetime
+    passed: bool = True  # False when a critical choice failed the run, whatever its score
 
 
 class RequirementRecord(NamedTuple):
@@ -164,7 +165,7 @@ def requirements(
     for required in program.scenarios:
         scenario = course.scenario_by_id[required.scenario_id]
         results = scenario_scores.get(scenario.id, ())
-        passes = [r.at for r in results if r.score >= required.pass_score]
+        passes = [r.at for r in results if r.passed and r.score >= required.pass_score]
         best = max((r.score for r in results), default=None)
         items.append(
             Requirement(

@@ -46,7 +46,7 @@ def mentor_record(course: Course, mentor: User) -> MentorRecord:
     scenarios = {r.scenario_id: ScenarioSummary() for r in records.scenario_results}
     for r in records.scenario_results:
         old, scenario = scenarios[r.scenario_id], course.scenario_by_id.get(r.scenario_id)
-        passed = scenario is not None and r.score >= scenario.pass_score
+        passed = scenario is not None and r.passed and r.score >= scenario.pass_score
         scenarios[r.scenario_id] = ScenarioSummary(
             old.finished_runs + 1, max(old.best_score or 0, r.score), old.passed or passed
         )

@@ -141,6 +141,7 @@ class Choice:
     codes: tuple[str, ...]  # MITI 4.2.1 behaviour codes, e.g. ("CR",) or ("SR", "Q")
     feedback_html: str
     line: int = 0
+    critical: bool = False  # a choice no mentor may make (e.g. promising secrecy): the run cannot pass
 
 
 @dataclass(frozen=True)

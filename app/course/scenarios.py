@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from ..learning.scenario_engine import (
     Edge,
     best_into_endings,
+    best_path,
     path_facts,
     percent_of_best,
     reachable,
@@ -84,6 +85,7 @@ CHOICE_FIELDS = {
     "to": Field(identifier),
     "points": Field(integer(0)),
     "code": Field(_codes, required=False),
+    "critical": Field(boolean, required=False),
     "feedback": Field(text),
 }
 
@@ -127,6 +129,7 @@ def _load_scenario(md: MarkdownIt, file: Path, report: Reporter, module_ids: set
     if facts.best == 0:
         report(data.line_of("nodes"), "no path earns any points: give the best choices points above 0")
         return None
+    _check_critical_choices(nodes, graph, data["start"], report)
     _check_poor_endings_fail(nodes, graph, data, facts.best, report)
     _check_every_choice_coded(nodes, report)
     if report.has_errors:
@@ -156,15 +159,36 @@ def _check_poor_endings_fail(
             "no ending has 'outcome: poor': give the role-play at least one ending that shows "
             "the conversation going badly, so a weak run can be seen to fail",
         )
-    for ending, points in best_into_endings(graph, data["start"]).items():
+    # A path through a critical choice cannot pass whatever it scores, so only the others count.
+    passable = {
+        node_id: tuple(edge for edge in edges if not nodes[node_id].choice_by_id[edge.choice_id].critical)
+        for node_id, edges in graph.items()
+    }
+    for ending, points in best_into_endings(passable, data["start"]).items():
         score = percent_of_best(points, best)
-        if nodes[ending].outcome == "poor" and score >= data["pass_score"]:
+        if nodes[ending].ending and nodes[ending].outcome == "poor" and score >= data["pass_score"]:
             report(
                 nodes[ending].line,
                 f"ending '{ending}' is poor, yet a path into it scores {score}% and reaches the pass "
                 f"score of {data['pass_score']}%: lower the points on the way in, or route the "
                 "stronger choices elsewhere",
             )
+
+
+def _check_critical_choices(nodes: dict[str, Node], graph: dict, start: str, report: Reporter) -> None:
+    """A critical choice fails the run, so it earns nothing and the best path never takes it."""
+    for node in nodes.values():
+        for choice in node.choices:
+            if choice.critical and choice.points:
+                report(
+                    choice.line, f"choice '{choice.id}' is critical, so it earns no points: set 'points: 0'"
+                )
+    node = start
+    for edge in best_path(graph, start):
+        choice = nodes[node].choice_by_id[edge.choice_id]
+        if choice.critical:
+            report(choice.line, f"critical choice '{choice.id}' is on the best path: the best run must pass")
+        node = edge.to
 
 
 def _check_every_choice_coded(nodes: dict[str, Node], report: Reporter) -> None:
@@ -232,6 +256,7 @@ def _choices(
                 codes=tuple(code if isinstance(code, list) else [code]),
                 feedback_html=md.render(item["feedback"]),
                 line=item.line,
+                critical=item.get("critical", False),
             )
         )
     return tuple(choices)

@@ -26,6 +26,17 @@ def runs_for(user_id: int, scenario: Scenario) -> list[ScenarioRun]:
     )
 
 
+def taken_choices(scenario: Scenario, steps) -> list[Choice]:
+    """The choices behind a run's steps that still exist in the content."""
+    found = []
+    for step in steps:
+        node = scenario.nodes.get(step.node_id)
+        choice = node.choice_by_id.get(step.choice_id) if node else None
+        if choice is not None:
+            found.append(choice)
+    return found
+
+
 def start_check(
     user_id: int, scenario: Scenario, pacing: Pacing, now: datetime, runs: list[ScenarioRun] | None = None
 ) -> StartCheck:
@@ -110,8 +121,12 @@ def choose(run: ScenarioRun, scenario: Scenario, position: int, choice: Choice) 
     if target.ending:
         total = run.points + choice.points
         score = run_score(scenario, total)
+        failed_critically = choice.critical or any(c.critical for c in taken_choices(scenario, run.steps))
         values |= dict(
-            finished_at=utcnow(), ending=target.id, score=score, passed=score >= scenario.pass_score
+            finished_at=utcnow(),
+            ending=target.id,
+            score=score,
+            passed=score >= scenario.pass_score and not failed_critically,
         )
     db.session.execute(
         update(ScenarioRun)

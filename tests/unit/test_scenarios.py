@@ -238,7 +238,8 @@ BROKEN = [
         id="unknown-start",
     ),
     pytest.param(
-        SCENARIO + "  orphan:\n    ending: true\n    title: T\n    outcome: poor\n    say: S\n    debrief: D\n",
+        SCENARIO
+        + "  orphan:\n    ending: true\n    title: T\n    outcome: poor\n    say: S\n    debrief: D\n",
         109,
         "node 'orphan' cannot be reached",
         id="unreachable",
@@ -303,3 +304,40 @@ def test_broken_scenario_is_reported_with_path_and_line(tmp_path, text, line, me
         load(root)
     problems = [str(p) for p in caught.value.problems]
     assert any(p.startswith(f"{path}:{line}: ") and message in p for p in problems), problems
+
+
+def test_a_critical_choice_earns_nothing_and_stays_off_the_best_path(tmp_path):
+    text = SCENARIO.replace(
+        "        points: 3\n        code: AF\n",
+        "        points: 3\n        code: AF\n        critical: true\n",
+    )
+    root, path = setup(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        load(root)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("choice 'affirm' is critical, so it earns no points" in m for m in messages), messages
+    assert any("critical choice 'affirm' is on the best path" in m for m in messages), messages
+
+
+def test_a_poor_ending_reached_at_a_passing_score_only_through_a_critical_choice_is_allowed(tmp_path):
+    # reflect 3 + stay 3 + plan 0 = 6 of 9 = 66%, at or above a pass score of 60, into mixed-end.
+    text = (
+        SCENARIO.replace("pass_score: 70", "pass_score: 60")
+        .replace("    title: Half way\n    outcome: mixed\n", "    title: Half way\n    outcome: poor\n")
+        .replace("        to: mixed-end\n        points: 1\n", "        to: mixed-end\n        points: 0\n")
+    )
+    root, _ = setup(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        load(root)
+    assert any(
+        "ending 'mixed-end' is poor, yet a path into it scores 66%" in str(p) for p in caught.value.problems
+    )
+    root, _ = setup(
+        tmp_path,
+        text.replace(
+            "        code: PERSUADE\n        feedback: Too soon.",
+            "        code: PERSUADE\n        critical: true\n        feedback: Too soon.",
+        ),
+    )
+    plan = load(root).scenario_by_id["sample-talk"].nodes["deeper"].choice_by_id["plan"]
+    assert plan.critical

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
+from types import MappingProxyType
 
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
 from app.learning.scenario_engine import best_path, graph_of, worst_path
+from app.models import ScenarioRun
 
 from ..html import csrf_token, elements
 from ..unit.test_real_scenarios import COURSE, SCENARIOS
@@ -88,3 +94,35 @@ def test_always_the_longest_or_the_shortest_reply_fails_every_required_role_play
         score, passed = play_by_length(client, scenario, pick)
         assert passed == "false" and int(score) < scenario.pass_score, (pick.__name__, score)
     assert play(client, scenario, best_path(graph_of(scenario), scenario.start)) == ("100", "true")
+
+
+def with_critical_choice(app, scenario, node_id: str, choice_id: str):
+    """The app's course with one choice of ``scenario`` marked critical."""
+    course = app.extensions["course"]
+    node = scenario.nodes[node_id]
+    choices = tuple(replace(c, critical=True) if c.id == choice_id else c for c in node.choices)
+    nodes = dict(scenario.nodes) | {node_id: replace(node, choices=choices)}
+    changed = replace(scenario, nodes=MappingProxyType(nodes))
+    scenarios = tuple(changed if s.id == scenario.id else s for s in course.scenarios)
+    app.extensions["course"] = replace(course, scenarios=scenarios)
+    return changed
+
+
+def test_a_critical_choice_fails_a_run_that_otherwise_scores_100(app, client, trainee, coordinator):
+    scenario = COURSE.scenario_by_id["keep-it-between-us"]
+    path = best_path(graph_of(scenario), scenario.start)
+    node_id = scenario.start
+    for edge in path[:-1]:
+        node_id = edge.to
+    with_critical_choice(app, scenario, node_id, path[-1].choice_id)
+    assert play(client, scenario, path) == ("100", "false")
+    with app.app_context():
+        run = db.session.scalars(select(ScenarioRun)).one()
+        assert (run.score, run.passed) == (100, False)
+    page = client.get(f"/scenarios/{scenario.id}/runs/{run.id}").text
+    assert elements(page, "div", data_critical_choice="")
+    assert len(elements(page, "li", data_critical="")) == 1
+    overview = client.get(f"/modules/{scenario.module_id}").text
+    assert "Passed" not in elements(overview, "li", data_scenario=scenario.id)[0].text
+    transcript = coordinator.get(f"/coordinator/mentors/{run.user_id}").text
+    assert "Critical choice: the run cannot pass" in transcript
