@@ -40,7 +40,7 @@ def plant(path: Path, old: str, new: str, count: int = 1) -> int:
 def test_the_real_course_passes_even_strictly():
     result = check(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes", "--strict")
     assert result.exit_code == 0, result.output
-    assert "Content is valid: 7 modules, 7 quizzes, 14 scenarios" in result.output
+    assert "Content is valid: 8 modules, 8 quizzes, 16 scenarios" in result.output
 
 
 def test_every_planted_mistake_is_reported_in_one_run(tree):

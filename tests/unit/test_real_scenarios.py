@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.config import PROJECT_ROOT
@@ -67,3 +69,13 @@ def test_only_the_best_choice_at_every_turn_reaches_100(scenario):
             for edge in path:
                 assert edge.points == top[node], [e.choice_id for e in path]
                 node = edge.to
+
+
+def test_most_required_role_plays_have_a_mentee_under_18():
+    """Mentors in these programmes meet young people of about 12 to 24; practice should too."""
+    ages = {}
+    for required in COURSE.program.scenarios:
+        persona = COURSE.scenario_by_id[required.scenario_id].persona
+        ages[required.scenario_id] = int(re.match(r"[^,]+, (\d+),", persona).group(1))
+    assert all(12 <= age <= 24 for age in ages.values()), ages
+    assert sum(age < 18 for age in ages.values()) * 2 > len(ages), ages

@@ -80,11 +80,11 @@ def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, d
     )
     after = client.get("/").text
     assert "Feedback that lands" in after and "Feedback that lands" not in before
-    module.write_text(module.read_text().replace("minutes: 25", "minutes: soon"))
+    module.write_text(module.read_text().replace("minutes: 28", "minutes: soon"))
     broken = client.get("/")
     assert broken.status_code == 500
     assert "feedback.md:6:1: error: &#39;minutes&#39; must be a whole number" in broken.text
-    module.write_text(module.read_text().replace("minutes: soon", "minutes: 25"))
+    module.write_text(module.read_text().replace("minutes: soon", "minutes: 28"))
     assert client.get("/").status_code == 200
     with app.app_context():
         db.session.remove()
