@@ -20,9 +20,9 @@ from .authoring.gift import parse_gift, to_quiz_yaml
 from .authoring.scenario_graph import scenario_svg
 from .backup import BackupRefused, backup_sqlite
 from .certification.services import refresh, refresh_stale
+from .course.graph import graph_of, path_facts
 from .extensions import db
 from .learning.item_stats import GradedAttempt, item_stats
-from .learning.scenario_engine import graph_of, path_facts
 from .models import ApiToken, QuizAttempt, Role, User, normalise_email
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 

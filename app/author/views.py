@@ -3,7 +3,7 @@ from markupsafe import Markup
 
 from ..authoring.scenario_graph import scenario_svg
 from ..course import Course
-from ..learning.scenario_engine import graph_of, path_facts
+from ..course.graph import graph_of, path_facts
 from . import bp
 
 

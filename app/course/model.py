@@ -93,7 +93,7 @@ class SectionRef:
 @dataclass(frozen=True)
 class Question:
     id: str
-    type: str  # a key of app.learning.question_types.QUESTION_TYPES
+    type: str  # a key of course.question_rules.OPTION_RULES (and learning.question_types.QUESTION_TYPES)
     prompt_html: str
     options: tuple[Option, ...]
     explanation_html: str

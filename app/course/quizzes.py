@@ -7,10 +7,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from ..learning.question_types import QUESTION_TYPES, AuthoredOption
 from .errors import ContentProblem, Reporter, display_path, load_each
 from .located_yaml import LocatedDict
 from .model import Option, Question, Quiz, SectionRef
+from .question_rules import OPTION_RULES, AuthoredOption
 from .schema import (
     Field,
     boolean,
@@ -39,7 +39,7 @@ QUIZ_FIELDS = {
 }
 QUESTION_FIELDS = {
     "id": Field(identifier),
-    "type": Field(one_of(QUESTION_TYPES)),
+    "type": Field(one_of(OPTION_RULES)),
     "prompt": Field(text),
     "options": Field(list_of(lambda _: None, min_items=2)),
     "explanation": Field(text, required=False),
@@ -192,7 +192,7 @@ def _options(md: MarkdownIt, question: LocatedDict, report: Reporter) -> tuple[O
                 "say why a mentor might pick it and why it is (not) right",
             )
     authored = [AuthoredOption(o["id"], o.get("correct")) for o in items]
-    for message in QUESTION_TYPES[question["type"]].option_problems(authored):
+    for message in OPTION_RULES[question["type"]](authored):
         report(question.line_of("options"), f"question '{question['id']}': {message}")
     return tuple(
         Option(

@@ -8,16 +8,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ..learning.scenario_engine import (
-    Edge,
-    best_into_endings,
-    best_path,
-    path_facts,
-    percent_of_best,
-    reachable,
-    without_way_out,
-)
 from .errors import ContentProblem, Reporter, load_each
+from .graph import Edge, best_into_endings, best_path, path_facts, percent_of_best, reachable, without_way_out
 from .located_yaml import LocatedDict
 from .model import Choice, Node, Scenario
 from .schema import (

@@ -1,5 +1,5 @@
-"""The question types, each one place for its rules: what an author may write, how a form
-answer is read, and how it is graded.
+"""The question types: how a form answer is read, and how it is graded. What an author may
+write for each type is checked with the course (course/question_rules.py).
 
 An answer is a tuple of option ids: the ones chosen, or for ``order`` all of them in the
 order the trainee put them. Credit is a fraction from 0 to 1.
@@ -8,8 +8,6 @@ order the trainee put them. Credit is a fraction from 0 to 1.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from ..course.model import Question
@@ -27,21 +25,9 @@ class AnswerError(ValueError):
     """The submitted fields cannot be read as an answer; the message is for the trainee."""
 
 
-@dataclass(frozen=True)
-class AuthoredOption:
-    """What validation needs to know of an option as written."""
-
-    id: str
-    correct: bool | None  # None when the author did not write the key
-
-
 class QuestionType(ABC):
     name: ClassVar[str]
     input: ClassVar[str]  # how the page asks: "radio", "checkbox" or "order"
-
-    @abstractmethod
-    def option_problems(self, options: Sequence[AuthoredOption]) -> list[str]:
-        """What is wrong with these options for this type, as messages for the author."""
 
     @abstractmethod
     def read(self, question: Question, form: FormData) -> Answer:
@@ -60,14 +46,6 @@ def field_name(question: Question, option_id: str | None = None) -> str:
 class _ChooseOne(QuestionType):
     input = "radio"
 
-    def option_problems(self, options):
-        correct = sum(bool(o.correct) for o in options)
-        return (
-            []
-            if correct == 1
-            else [f"a '{self.name}' question needs exactly one correct option (found {correct})"]
-        )
-
     def read(self, question, form):
         chosen = [value for value in form.getlist(field_name(question)) if value in question.option_by_id]
         if len(set(chosen)) > 1:
@@ -85,14 +63,6 @@ class Single(_ChooseOne):
 class TrueFalse(_ChooseOne):
     name = "true_false"
 
-    def option_problems(self, options):
-        problems = super().option_problems(options)
-        if sorted(o.id for o in options) != ["false", "true"]:
-            problems.append(
-                "a 'true_false' question has exactly two options, with ids 'true' and 'false' (quoted)"
-            )
-        return problems
-
 
 class Multiple(QuestionType):
     """Select all that apply.
@@ -105,10 +75,6 @@ class Multiple(QuestionType):
 
     name = "multiple"
     input = "checkbox"
-
-    def option_problems(self, options):
-        correct = sum(bool(o.correct) for o in options)
-        return [] if correct >= 1 else ["a 'multiple' question needs at least one correct option"]
 
     def read(self, question, form):
         return tuple(
@@ -130,14 +96,6 @@ class Order(QuestionType):
 
     name = "order"
     input = "order"
-
-    def option_problems(self, options):
-        problems = []
-        if len(options) < 3:
-            problems.append("an 'order' question needs at least three options")
-        if any(o.correct is not None for o in options):
-            problems.append("'order' options take no 'correct' key: list them in the right order instead")
-        return problems
 
     def read(self, question, form):
         count = len(question.options)

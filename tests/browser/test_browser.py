@@ -9,8 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from app.auth.reset import make_token as make_reset_token
+from app.course.graph import best_path, graph_of
 from app.extensions import db
-from app.learning.scenario_engine import best_path, graph_of
 from app.models import CertificationEvent, User, utcnow
 
 from .conftest import SCREENSHOTS, STAFF_PASSWORD, log_in, register

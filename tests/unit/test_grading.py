@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.course.model import Option, Question, Quiz
+from app.course.question_rules import OPTION_RULES
 from app.learning.attempts import may_start
 from app.learning.grading import DrawnQuestion, draw, grade, read_answers
 from app.learning.question_types import QUESTION_TYPES
@@ -175,6 +176,10 @@ def test_max_attempts_and_cooldown_limit_new_attempts():
     used_up = may_start(limited, 3, NOW - timedelta(days=1), NOW)
     assert not used_up.allowed and "all 3 attempts" in used_up.reason
     assert may_start(quiz(SINGLE), 500, NOW, NOW).allowed  # 0 means unlimited, no cooldown
+
+
+def test_every_question_type_an_author_may_write_can_be_read_and_graded():
+    assert set(QUESTION_TYPES) == set(OPTION_RULES)
 
 
 def test_the_real_quizzes_meet_the_brief():

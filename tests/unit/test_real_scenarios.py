@@ -8,15 +8,8 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.course import load_course
-from app.learning.scenario_engine import (
-    best_path,
-    graph_of,
-    miti_summary,
-    path_facts,
-    run_score,
-    simple_paths,
-    worst_path,
-)
+from app.course.graph import best_path, graph_of, path_facts, simple_paths, worst_path
+from app.learning.scenario_engine import miti_summary, run_score
 
 COURSE = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
 SCENARIOS = [pytest.param(s, id=s.id) for s in COURSE.scenarios]

@@ -8,18 +8,17 @@ from pathlib import Path
 import pytest
 
 from app.course import ContentError, load_course
-from app.learning.scenario_engine import (
+from app.course.graph import (
     Edge,
     best_path,
     graph_of,
-    miti_summary,
     path_facts,
-    run_score,
     shortest_path,
     simple_paths,
     without_way_out,
     worst_path,
 )
+from app.learning.scenario_engine import miti_summary, run_score
 
 from .test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.course.graph import best_path, graph_of, worst_path
 from app.extensions import db
 from app.learning.pacing import minimum_reading_time
-from app.learning.scenario_engine import best_path, graph_of, worst_path
 from app.models import RushedSection, SectionView, User
 
 from ..conftest import user_id

@@ -8,8 +8,8 @@ from types import MappingProxyType
 import pytest
 from sqlalchemy import select
 
+from app.course.graph import best_path, graph_of, worst_path
 from app.extensions import db
-from app.learning.scenario_engine import best_path, graph_of, worst_path
 from app.models import ScenarioRun
 
 from ..html import csrf_token, elements

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.course.graph import graph_of
 from app.extensions import db
-from app.learning.scenario_engine import graph_of
 from app.models import ScenarioRun, ScenarioStep
 
 from ..conftest import Auth, empty_database
