@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..audit import ACTIONS
+from ..forms import QueryForm, QuerySelectField, reason_field
 from ..models import Role
-from ..query_forms import QueryForm, QuerySelectField
 
 ROLE_LABELS = {
     Role.TRAINEE.value: "Trainee",
@@ -49,10 +49,7 @@ class RoleForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired(message="Say why: the reason goes in the audit log."), Length(max=1000)],
-    )
+    reason = reason_field("Reason")
 
 
 class TokenForm(FlaskForm):
@@ -61,7 +58,3 @@ class TokenForm(FlaskForm):
         description="For example the matching system's name, so you know which token to revoke later.",
         validators=[DataRequired(), Length(max=120)],
     )
-
-
-class EmptyForm(FlaskForm):
-    """Only the CSRF token, for buttons such as "revoke"."""

@@ -6,7 +6,8 @@ from ..api import tokens
 from ..extensions import db
 from ..models import Role, User
 from . import bp, services
-from .forms import AuditFilterForm, EmptyForm, ReasonForm, RoleForm, TokenForm, UserFilterForm
+from ..forms import EmptyForm
+from .forms import AuditFilterForm, ReasonForm, RoleForm, TokenForm, UserFilterForm
 
 
 def _pages(total: int, size: int) -> int:

@@ -60,7 +60,3 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ResetRequestForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for POST-only buttons such as log out."""

@@ -3,12 +3,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..extensions import db, limiter, login_manager
+from ..forms import EmptyForm
 from ..mail import send_email
 from ..models import User, normalise_email
 from . import bp, reset, services
 from .forms import (
     ChangePasswordForm,
-    EmptyForm,
     LoginForm,
     NewPasswordForm,
     RegisterForm,

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
-from ..query_forms import QueryForm, QuerySelectField
+from ..forms import QueryForm, QuerySelectField, reason_field
 
 SORTS = {
     "name": "Name",
@@ -61,17 +61,11 @@ class SignOffForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason for revoking",
-        validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)],
-    )
+    reason = reason_field("Reason for revoking")
 
 
 class ReinstateForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason for reinstating",
-        validators=[DataRequired(message="Say why: the reason goes in the log."), Length(max=1000)],
-    )
+    reason = reason_field("Reason for reinstating")
 
 
 class CohortForm(FlaskForm):

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from .. import training_sessions as sessions
-from ..auth.forms import EmptyForm
+from ..forms import EmptyForm
 from ..certification import services as certification
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met

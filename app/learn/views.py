@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import training_sessions as sessions
-from ..auth.forms import EmptyForm
+from ..forms import EmptyForm
 from ..certification.services import (
     LearnerRecords,
     load_learner,
