@@ -10,10 +10,10 @@ from ..certification import services as certification
 from ..certification.status import Records, Standing, standing
 from ..course import Course
 from ..extensions import db
-from ..learn.progress import ModuleProgress, QuizSummary, ScenarioSummary, course_progress
 from ..learn.quiz_services import drawn_questions, saved_answers
 from ..learning.grading import grade
 from ..learning.integrity import QuizAttemptFacts, Signal, integrity_summary
+from ..learning.progress import ModuleProgress, QuizSummary, ScenarioSummary, course_progress
 from ..models import CertificationEvent, Cohort, QuizAttempt, RushedSection, ScenarioRun, User, utcnow
 from .services import names_of
 

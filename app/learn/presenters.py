@@ -9,9 +9,9 @@ from markupsafe import Markup
 
 from ..certification.status import Requirement
 from ..fragments import render_each
+from ..learning.progress import ModuleProgress
 from ..urls import cached_url_for
 from . import bp
-from .progress import ModuleProgress
 
 PIECES = "learn/_dashboard.html"
 

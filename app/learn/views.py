@@ -5,7 +5,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import training_sessions as sessions
-from ..forms import EmptyForm
 from ..certification.services import (
     LearnerRecords,
     load_learner,
@@ -16,11 +15,18 @@ from ..certification.services import (
 from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
+from ..forms import EmptyForm
 from ..learning.pacing import Reading
+from ..learning.progress import (
+    QuizSummary,
+    ScenarioSummary,
+    continue_target,
+    course_progress,
+    module_progress,
+)
 from ..models import utcnow
 from . import bp, services
 from .forms import ReflectionForm
-from .progress import QuizSummary, ScenarioSummary, continue_target, course_progress, module_progress
 
 
 def _course() -> Course:

@@ -6,7 +6,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.course import load_course
-from app.learn.progress import QuizSummary, continue_target, course_progress, module_progress
+from app.learning.progress import QuizSummary, continue_target, course_progress, module_progress
 
 
 @pytest.fixture(scope="module")
