@@ -5,9 +5,9 @@ from sqlalchemy import and_, func, or_, select
 
 from ..certification import services as certification
 from ..certification.status import Status, competency_scores, recorded_requirements
-from ..coordinate.services import MentorFilter, trainee_query
 from ..extensions import csrf, db
 from ..models import Standing, User, utcnow
+from ..people.roster import MentorFilter, trainee_query
 from . import bp, tokens
 
 PER_PAGE_MAX = 500

@@ -8,11 +8,10 @@ from collections.abc import Callable, Iterable
 from markupsafe import Markup
 
 from ..fragments import render_each
+from ..people.roster import MentorRow
 from ..templating import time_tag
 from ..urls import id_links
 from . import bp
-from .services import MentorRow
-
 
 ROW_VALUES = (
     "id",

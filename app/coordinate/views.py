@@ -18,14 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from .. import training_sessions as sessions
-from ..forms import EmptyForm
 from ..certification import services as certification
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status, add_months
 from ..course import Course
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import Role, TrainingSession, User, utcnow
+from ..people import roster
 from . import bp, services
 from .forms import (
     CohortForm,
@@ -50,7 +51,7 @@ def _refresh_standings() -> None:
         db.session.commit()
 
 
-def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
+def _filters() -> tuple[MentorFilterForm, roster.MentorFilter]:
     form = MentorFilterForm(request.args)
     form.cohort.choices = [
         SelectChoice("", "Any cohort"),
@@ -58,7 +59,7 @@ def _filters() -> tuple[MentorFilterForm, services.MentorFilter]:
     ]
     form.read()
     cohort = int(form.cohort.data) if form.cohort.data and form.cohort.data.isdigit() else None
-    return form, services.MentorFilter(
+    return form, roster.MentorFilter(
         q=(form.q.data or "").strip(),
         status=form.status.data or "",
         cohort_id=cohort,
@@ -74,8 +75,8 @@ def mentors():
     """List trainees with their status and progress: filter, search, sort, page."""
     _refresh_standings()
     form, filters = _filters()
-    rows, total = services.mentor_page(filters, utcnow())
-    pages = max(1, -(-total // services.PAGE_SIZE))
+    rows, total = roster.mentor_page(filters, utcnow())
+    pages = max(1, -(-total // roster.PAGE_SIZE))
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "coordinate/mentors.html",
@@ -130,7 +131,7 @@ def mentors_csv():
                 *(f"{r.id}_{part}" for r in required for part in ("recorded_on", "expires_on")),
             ]
         )
-        for row in services.mentor_rows(filters, now):
+        for row in roster.mentor_rows(filters, now):
             writer.writerow(
                 [
                     spreadsheet_safe(v)
@@ -359,7 +360,7 @@ def standards_csv():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["id", "name", "email", "cohort", "status", *(t.id for t in topics)])
-        rows = list(services.mentor_rows(services.MentorFilter(), now))
+        rows = list(roster.mentor_rows(roster.MentorFilter(), now))
         for start in range(0, len(rows), certification.BATCH):
             batch = rows[start : start + certification.BATCH]
             records = certification.load_records([row.id for row in batch])

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from app.coordinate.services import MentorFilter, MentorRow, page_query
 from app.extensions import db
 from app.fragments import render_each
 from app.models import Cohort, Role, utcnow
+from app.people.roster import MentorFilter, MentorRow, page_query
 from app.templating import time_tag
 
 from ..html import elements

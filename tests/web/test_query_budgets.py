@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import event, select, text
 
 from app.certification.services import refresh_stale
-from app.coordinate import services as coordinate
-from app.coordinate.services import MentorFilter, effective_status, status_is
 from app.extensions import db
 from app.models import Role, Standing, User, utcnow
+from app.people import roster
+from app.people.roster import MentorFilter, effective_status, status_is
 from app.seed import seed_trainees
 
 from ..conftest import Auth
@@ -150,13 +150,13 @@ def test_the_list_reads_a_page_from_an_index_without_sorting_every_trainee(app, 
         db.session.commit()
         db.session.execute(text("ANALYZE"))
         filters = MentorFilter(sort=sort, descending=descending)
-        steps = plan(coordinate.page_query(filters, utcnow()))
+        steps = plan(roster.page_query(filters, utcnow()))
         assert any("ix_users_active_role_" in step for step in steps), steps
         assert not any(
             "TEMP B-TREE" in step or step.strip().startswith("->  Sort") or step.startswith("Sort")
             for step in steps
         ), steps
-        by_status = plan(coordinate.count_query(MentorFilter(status="in_training"), utcnow()))
+        by_status = plan(roster.count_query(MentorFilter(status="in_training"), utcnow()))
         assert any("ix_standings_status" in step for step in by_status), by_status
         db.session.rollback()
 
@@ -171,10 +171,10 @@ def test_a_search_reads_the_search_index_instead_of_every_trainee(app):
             # transaction only) the plan shows whether the trigram indexes can serve the search.
             for index in ("name", "email", "activity"):
                 db.session.execute(text(f"DROP INDEX ix_users_active_role_{index}"))
-        queries = [coordinate.count_query(MentorFilter(q="patel"), utcnow())]
+        queries = [roster.count_query(MentorFilter(q="patel"), utcnow())]
         if db.engine.dialect.name == "sqlite":  # PostgreSQL weighs the status index against it by cost
             combined = MentorFilter(q="patel", status="in_training", sort="progress")
-            queries += [coordinate.count_query(combined, utcnow()), coordinate.page_query(combined, utcnow())]
+            queries += [roster.count_query(combined, utcnow()), roster.page_query(combined, utcnow())]
         for query in queries:
             steps = plan(query)
             assert any("user_search" in step or "_trgm" in step for step in steps), "\n".join(steps)
@@ -197,11 +197,11 @@ def test_a_search_page_holds_the_same_rows_and_total_as_the_whole_sorted_list(ap
         db.session.commit()
         refresh_stale(app.extensions["course"])
         now = utcnow()
-        everyone = [tuple(row) for row in coordinate.mentor_rows(filters, now)]
+        everyone = [tuple(row) for row in roster.mentor_rows(filters, now)]
         assert everyone, "the search should match someone"
         for page in (1, 2, 3):
-            rows, total = coordinate.mentor_page(replace(filters, page=page), now)
-            start = (page - 1) * coordinate.PAGE_SIZE
-            assert [tuple(row) for row in rows] == everyone[start : start + coordinate.PAGE_SIZE]
+            rows, total = roster.mentor_page(replace(filters, page=page), now)
+            start = (page - 1) * roster.PAGE_SIZE
+            assert [tuple(row) for row in rows] == everyone[start : start + roster.PAGE_SIZE]
             assert total == len(everyone)
         db.session.rollback()

@@ -7,9 +7,9 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.certification.services import refresh_stale, standing_of
-from app.coordinate.services import MentorFilter, trainee_query
 from app.extensions import db
 from app.models import Cohort, Role, User, utcnow
+from app.people.roster import MentorFilter, trainee_query
 
 
 def test_seed_demo_creates_trainees_at_every_stage_in_cohorts(app, runner):

@@ -1,0 +1,1 @@
+"""People in the programme: the trainee roster, a person's data, and the audit log of what staff did."""
