@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import UTC, datetime, time
 
 from flask import (
@@ -21,13 +19,13 @@ from .. import training_sessions as sessions
 from ..certification import services as certification
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
-from ..certification.status import STATUS_LABELS, Status, add_months
+from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role, TrainingSession, User, utcnow
 from ..people import roster
-from . import bp, services
+from . import bp, export, services
 from .forms import (
     CohortForm,
     MentorFilterForm,
@@ -95,87 +93,13 @@ def mentors_csv():
     _refresh_standings()
     _, filters = _filters()
     now = utcnow()
-    required = _course().program.requirements
-    latest = services.latest_requirement_dates()  # one statement for every trainee
-    attended = services.latest_sessions_attended() if any(r.from_sessions for r in required) else {}
+    return _csv(export.mentors_csv(_course(), filters, now), f"peerpath-mentors-{now:%Y-%m-%d}.csv")
 
-    def requirement_cells(user_id: int) -> list[str]:
-        cells = []
-        for requirement in required:
-            dates = [latest.get((user_id, requirement.id))]
-            if requirement.from_sessions:
-                dates.append(attended.get(user_id))
-            on = max((d for d in dates if d), default=None)
-            lapses = add_months(on, requirement.valid_months) if on and requirement.valid_months else None
-            cells += [on.date().isoformat() if on else "", lapses.date().isoformat() if lapses else ""]
-        return cells
 
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                "id",
-                "name",
-                "email",
-                "cohort",
-                "status",
-                "progress_percent",
-                "quizzes_passed",
-                "quiz_average",
-                "roleplays_passed",
-                "roleplay_average",
-                "last_activity",
-                "certified_at",
-                "expires_at",
-                *(f"{r.id}_{part}" for r in required for part in ("recorded_on", "expires_on")),
-            ]
-        )
-        for row in roster.mentor_rows(filters, now):
-            writer.writerow(
-                [
-                    spreadsheet_safe(v)
-                    for v in (
-                        row.id,
-                        row.name,
-                        row.email,
-                        row.cohort or "",
-                        row.status,
-                        row.progress,
-                        row.quizzes_passed or 0,
-                        _blank(row.quiz_best_mean),
-                        row.scenarios_passed or 0,
-                        _blank(row.scenario_best_mean),
-                        _iso(row.last_activity_at),
-                        _iso(row.certified_at),
-                        _iso(row.expires_at),
-                        *requirement_cells(row.id),
-                    )
-                ]
-            )
-            if buffer.tell() > 16384:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename=peerpath-mentors-{now:%Y-%m-%d}.csv"
+def _csv(chunks, filename: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
-
-
-def spreadsheet_safe(value) -> str:
-    """Neutralise cells a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _blank(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _iso(value) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
 
 
 def _trainee_or_404(user_id: int) -> User:
@@ -352,33 +276,9 @@ def standards():
 @bp.get("/standards.csv")
 def standards_csv():
     """Each active trainee against each training topic (met when a module teaching it is complete)."""
-    course = _course()
-    topics = [c.standard for c in standards_coverage(course)]
-    now = utcnow()
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["id", "name", "email", "cohort", "status", *(t.id for t in topics)])
-        rows = list(roster.mentor_rows(roster.MentorFilter(), now))
-        for start in range(0, len(rows), certification.BATCH):
-            batch = rows[start : start + certification.BATCH]
-            records = certification.load_records([row.id for row in batch])
-            for row in batch:
-                met = standards_met(course, records[row.id])
-                writer.writerow(
-                    [spreadsheet_safe(v) for v in (row.id, row.name, row.email, row.cohort or "", row.status)]
-                    + ["yes" if met[t.id] else "no" for t in topics]
-                )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
     _refresh_standings()
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename=peerpath-standards-{now:%Y-%m-%d}.csv"
-    return response
+    now = utcnow()
+    return _csv(export.standards_csv(_course(), now), f"peerpath-standards-{now:%Y-%m-%d}.csv")
 
 
 @bp.route("/sessions", methods=("GET", "POST"))

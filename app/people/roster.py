@@ -159,6 +159,18 @@ def trainee_query(filters: MentorFilter, now: datetime):
     return _trainee_statement(_Shape.of(filters)).params(**_values(filters, now))
 
 
+def changed_since(query, since: datetime, now: datetime):
+    """Trainees whose standing changed after ``since``: a new status recorded, or a renewal
+    window or expiry that came by itself."""
+    return query.where(
+        or_(
+            Standing.status_changed_at >= since,
+            and_(Standing.expires_at >= since, Standing.expires_at <= now),
+            and_(Standing.renewal_opens_at >= since, Standing.renewal_opens_at <= now),
+        )
+    )
+
+
 def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list[MentorRow], int]:
     """One page of trainees and the total that match, with statements built once per shape of
     filters (building them cost more than running them on a page of 50).

@@ -1,0 +1,127 @@
+"""The coordinator's CSV exports, built row by row so a list of any length streams."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from ..certification import services as certification
+from ..certification.standards import coverage as standards_coverage
+from ..certification.standards import standards_met
+from ..certification.status import add_months
+from ..course import Course
+from ..people import roster
+from . import services
+
+MENTOR_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "cohort",
+    "status",
+    "progress_percent",
+    "quizzes_passed",
+    "quiz_average",
+    "roleplays_passed",
+    "roleplay_average",
+    "last_activity",
+    "certified_at",
+    "expires_at",
+)
+FLUSH_AT = 16384  # characters buffered before a chunk is sent
+
+
+def mentors_csv(course: Course, filters: roster.MentorFilter, now: datetime) -> Iterator[str]:
+    """The filtered trainee list with, per recorded requirement, when it was done and lapses."""
+    required = course.program.requirements
+    latest = services.latest_requirement_dates()  # one statement for every trainee
+    attended = services.latest_sessions_attended() if any(r.from_sessions for r in required) else {}
+
+    def requirement_cells(user_id: int) -> list[str]:
+        cells = []
+        for requirement in required:
+            dates = [latest.get((user_id, requirement.id))]
+            if requirement.from_sessions:
+                dates.append(attended.get(user_id))
+            on = max((d for d in dates if d), default=None)
+            lapses = add_months(on, requirement.valid_months) if on and requirement.valid_months else None
+            cells += [on.date().isoformat() if on else "", lapses.date().isoformat() if lapses else ""]
+        return cells
+
+    header = [
+        *MENTOR_COLUMNS,
+        *(f"{r.id}_{part}" for r in required for part in ("recorded_on", "expires_on")),
+    ]
+    rows = (
+        (
+            row.id,
+            row.name,
+            row.email,
+            row.cohort or "",
+            row.status,
+            row.progress,
+            row.quizzes_passed or 0,
+            _blank(row.quiz_best_mean),
+            row.scenarios_passed or 0,
+            _blank(row.scenario_best_mean),
+            _iso(row.last_activity_at),
+            _iso(row.certified_at),
+            _iso(row.expires_at),
+            *requirement_cells(row.id),
+        )
+        for row in roster.mentor_rows(filters, now)
+    )
+    return _streamed(header, rows)
+
+
+def standards_csv(course: Course, now: datetime) -> Iterator[str]:
+    """Each active trainee against each training topic (met when a module teaching it is complete)."""
+    topics = [c.standard for c in standards_coverage(course)]
+    header = ["id", "name", "email", "cohort", "status", *(t.id for t in topics)]
+
+    def rows():
+        everyone = list(roster.mentor_rows(roster.MentorFilter(), now))
+        for start in range(0, len(everyone), certification.BATCH):
+            batch = everyone[start : start + certification.BATCH]
+            records = certification.load_records([row.id for row in batch])
+            for row in batch:
+                met = standards_met(course, records[row.id])
+                yield (
+                    row.id,
+                    row.name,
+                    row.email,
+                    row.cohort or "",
+                    row.status,
+                    *("yes" if met[t.id] else "no" for t in topics),
+                )
+
+    return _streamed(header, rows())
+
+
+def _streamed(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+        if buffer.tell() > FLUSH_AT:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def spreadsheet_safe(value) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _iso(value) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
