@@ -74,6 +74,7 @@ def move_on(user_id: int, module: Module, section: Section, pacing: Pacing, now:
 @dataclass(frozen=True)
 class SectionState:
     already_read: bool
+    open_here: bool  # the trainee's reading position is already this section (a reload)
     reflections: dict[str, str]  # the trainee's own answers to this module's prompts, by prompt id
 
 
@@ -82,6 +83,7 @@ def section_state(user_id: int, module_id: str, section_id: str) -> SectionState
     rows = core_rows(_section_state_statement(), user_id=user_id, module_id=module_id, section_id=section_id)
     return SectionState(
         already_read=any(row.kind == "read" for row in rows),
+        open_here=any(row.kind == "position" for row in rows),
         reflections={row.prompt_id: row.text for row in rows if row.kind == "reflection"},
     )
 
@@ -97,6 +99,11 @@ def _section_state_statement():
             SectionView.user_id == user_id,
             SectionView.module_id == module_id,
             SectionView.section_id == bindparam("section_id"),
+        ),
+        select(literal("position"), ReadingPosition.section_id, literal("")).where(
+            ReadingPosition.user_id == user_id,
+            ReadingPosition.module_id == module_id,
+            ReadingPosition.section_id == bindparam("section_id"),
         ),
     )
 

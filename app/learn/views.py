@@ -1,5 +1,4 @@
 import math
-from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -104,9 +103,9 @@ def section(module_id: str, section_id: str):
     section = _section_or_404(module, section_id)
     state = services.section_state(current_user.id, module.id, section.id)
     if not state.already_read and _course().program.pacing.reading_words_per_minute:
-        services.open_page(current_user.id, module, section, utcnow())
-        record_activity(current_user, credit=timedelta(0))  # reading time is credited on moving on
-        db.session.commit()
+        if not state.open_here:  # a reload keeps the time the page was first opened
+            services.open_page(current_user.id, module, section, utcnow())
+            db.session.commit()
     elif not state.already_read:
         services.record_section_read(current_user.id, module, section)
         record_activity(current_user)
