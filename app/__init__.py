@@ -34,7 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
-    from . import assets, cli, compression, database, fragments, preview, rate_limits, security, templating, urls  # noqa: F401  (rate_limits registers its storage)
+    from . import assets, cli, compression, database, fragments, preview, rate_limits, security, templating  # noqa: F401  (rate_limits registers its storage)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -48,36 +48,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     assets.init_app(app)
     compression.init_app(app)
-
-    from .admin import bp as admin_bp
-    from .admin.forms import ROLE_LABELS
-    from .api import bp as api_bp
-    from .audit import ACTIONS
-    from .auth import bp as auth_bp
-    from .author import bp as author_bp
-    from .certification.status import STATUS_LABELS
-    from .coordinate import bp as coordinate_bp
-    from .learn import bp as learn_bp
-    from .site import bp as site_bp
-    from .verify import bp as verify_bp
-
-    app.jinja_env.globals["status_labels"] = STATUS_LABELS
-    app.jinja_env.globals["role_labels"] = ROLE_LABELS
-    app.jinja_env.globals["audit_actions"] = ACTIONS
-
-    @app.context_processor
-    def content_version() -> dict:
-        return {"course_version": app.extensions["course"].version}
-
-    app.register_blueprint(site_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learn_bp)
-    app.register_blueprint(verify_bp)
-    app.register_blueprint(coordinate_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(author_bp)
-    app.register_blueprint(admin_bp)
     templating.install(app)
     fragments.install(app)
-    urls.install(app)  # after the blueprints, which may add URL defaults
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    # Templates copy the globals when they load (templating.Environment): none may come later.
+    templating.freeze_globals(app)
     return app
+
+
+def _blueprints() -> tuple:
+    from .admin import bp as admin
+    from .api import bp as api
+    from .auth import bp as auth
+    from .author import bp as author
+    from .coordinate import bp as coordinate
+    from .learn import bp as learn
+    from .site import bp as site
+    from .verify import bp as verify
+
+    return (site, auth, learn, verify, coordinate, api, author, admin)

@@ -9,7 +9,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .extensions import db
 
-
 SQLITE_CACHE_KIB = 32 * 1024  # per connection
 
 
@@ -30,9 +29,8 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # SQLite's default page cache is 2 MB: the coordinator list's search joins users, standings
-    # and the search index, which at 10,000 trainees take about 5 MB and evicted each other on
-    # every query (1.1 ms instead of 0.3). The cache grows only as pages are read.
+    # SQLite's default page cache is small for the coordinator list's search, which joins users,
+    # standings and the search index (docs/performance.md). The cache grows only as pages are read.
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 

@@ -11,33 +11,48 @@ from wtforms import SelectField
 
 
 class Environment(FlaskEnvironment):
-    """Each template keeps a plain-dict copy of the globals, taken when it is loaded.
-
-    Jinja layers a template's globals over the environment's with a ``ChainMap`` and flattens it
-    into a dict on every render, reading our 25 globals one Python-level lookup at a time; each
-    ``{% from … import %}`` compares the two mappings again the same way. That was about 110,000
-    instructions a render and as much again per import: 6% of a section page. Every global here
-    is registered while the app is built, before any template loads, as Jinja asks anyway.
-    """
+    """Each template keeps a plain-dict copy of the globals, taken when it is loaded, instead of
+    a ``ChainMap`` flattened on every render (docs/performance.md). Jinja asks that globals not
+    change once a template is loaded anyway; ``freeze_globals`` makes that hold."""
 
     def make_globals(self, d):
         return {**self.globals, **(d or {})}
 
 
+class FrozenGlobals(dict):
+    """The environment's globals once the app is built: adding one later is an error, not a
+    name silently missing from templates that loaded before it."""
+
+    def _refuse(self, *_args, **_kwargs):
+        raise TypeError("Jinja globals are fixed once the app is built: register them in create_app")
+
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _refuse
+
+
 def install(app: Flask) -> None:
+    from .audit import ACTIONS
+    from .certification.status import STATUS_LABELS
+    from .models import ROLE_LABELS
+
+    app.jinja_env.globals["status_labels"] = STATUS_LABELS
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
+    app.jinja_env.globals["audit_actions"] = ACTIONS
+    app.context_processor(lambda: {"course_version": app.extensions["course"].version})
     app.jinja_env.filters["time_tag"] = time_tag
     app.jinja_env.globals["select_options"] = SelectOptions()
     # By class, not by type name, so a subclass (QuerySelectField) is drawn as a select too.
     app.jinja_env.tests["select_field"] = lambda field: isinstance(field, SelectField)
 
 
+def freeze_globals(app: Flask) -> None:
+    app.jinja_env.globals = FrozenGlobals(app.jinja_env.globals)
+
+
 class SelectOptions:
     """A select field's ``<option>`` elements, remembered per list of options (value, label,
-    selected) as WTForms gives them. The coordinator list's filters offer every cohort: printing
-    their options through Jinja, two escapes each, cost as much as the rest of the form.
-
-    A cache of a pure function, as in ``app.urls``; past ``MAX_REMEMBERED`` lists it stops
-    growing. Options' own attributes (``render_kw``) are not printed; no form sets them."""
+    selected) as WTForms gives them: the coordinator list's filters offer every cohort
+    (docs/performance.md). A bounded cache of a pure function: past ``MAX_REMEMBERED`` lists it
+    stops growing. Options' own attributes (``render_kw``) are not printed; no form sets them."""
 
     MAX_REMEMBERED = 1_000
 
@@ -58,16 +73,14 @@ class SelectOptions:
         return markup
 
 
-# English abbreviations whatever the server's locale (strftime's %b follows it), and about a
-# fifth of strftime's cost: the coordinator list prints fifty of these.
+# English abbreviations whatever the server's locale (strftime's %b follows it).
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def time_tag(moment: datetime | None, style: str | None = None, empty: str = "never") -> Markup:
     """``<time datetime="2026-11-24">24 Nov 2026</time>`` (or ``moment.strftime(style)`` with the
-    full timestamp), or ``empty`` when there is no moment. One call instead of four template
-    expressions; the machine-readable date is as precise as the shown one, and built without
-    ``isoformat`` (2.2 µs for an aware datetime, most of the call)."""
+    full timestamp), or ``empty`` when there is no moment; the machine-readable date is as
+    precise as the shown one."""
     if moment is None:
         return Markup.escape(empty)
     if style:

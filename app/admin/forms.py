@@ -4,14 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..audit import ACTIONS
 from ..forms import QueryForm, QuerySelectField, reason_field
-from ..models import Role
-
-ROLE_LABELS = {
-    Role.TRAINEE.value: "Trainee",
-    Role.COORDINATOR.value: "Coordinator",
-    Role.AUTHOR.value: "Author",
-    Role.ADMIN.value: "Admin",
-}
+from ..models import ROLE_LABELS
 
 
 class UserFilterForm(QueryForm):

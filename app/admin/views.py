@@ -4,9 +4,9 @@ from flask_login import current_user
 from .. import audit
 from ..api import tokens
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import Role, User
 from . import bp, services
-from ..forms import EmptyForm
 from .forms import AuditFilterForm, ReasonForm, RoleForm, TokenForm, UserFilterForm
 
 

@@ -1,11 +1,11 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..forms import EmptyForm
 from ..certification.services import record_activity
 from ..course import Course, Module
 from ..course.model import Question, Quiz
 from ..extensions import db
+from ..forms import EmptyForm
 from ..learning.grading import grade, read_answers
 from ..learning.question_types import QUESTION_TYPES
 from ..models import QuizAttempt, utcnow

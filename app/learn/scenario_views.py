@@ -3,11 +3,11 @@ import random
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..forms import EmptyForm
 from ..certification.services import record_activity
 from ..course import Course, Module
 from ..course.model import Pacing, Scenario
 from ..extensions import db
+from ..forms import EmptyForm
 from ..learning.scenario_engine import miti_summary
 from ..models import ScenarioRun, utcnow
 from . import bp, scenario_services

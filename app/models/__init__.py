@@ -5,7 +5,6 @@ from .audit import AuditEntry
 from .base import Base, utcnow
 from .certification import CertificationEvent, Standing, WithdrawnCertificate
 from .cohort import Cohort
-from .counts import UserCount
 from .live_session import SessionSignup, TrainingSession
 from .outbox import OutboxMessage
 from .progress import ReadingPosition, Reflection, RushedSection, SectionView
@@ -14,7 +13,7 @@ from .rate_limit import RateLimitCounter
 from .requirement import RequirementRecord
 from .scenario import ScenarioRun, ScenarioStep
 from .search import is_search_object
-from .user import Role, SignedInUser, User, normalise_email
+from .user import ROLE_LABELS, Role, SignedInUser, User, normalise_email
 
 __all__ = [
     "ApiToken",
@@ -28,6 +27,7 @@ __all__ = [
     "ReadingPosition",
     "RequirementRecord",
     "Reflection",
+    "ROLE_LABELS",
     "Role",
     "RushedSection",
     "ScenarioRun",
@@ -39,7 +39,6 @@ __all__ = [
     "Standing",
     "TrainingSession",
     "User",
-    "UserCount",
     "WithdrawnCertificate",
     "normalise_email",
     "utcnow",

@@ -21,6 +21,14 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+ROLE_LABELS = {
+    Role.TRAINEE.value: "Trainee",
+    Role.COORDINATOR.value: "Coordinator",
+    Role.AUTHOR.value: "Author",
+    Role.ADMIN.value: "Admin",
+}
+
+
 class RoleChecks:
     role: str
 

@@ -30,7 +30,6 @@ from ..models import (
     Role,
     Standing,
     User,
-    UserCount,
 )
 from ..models.base import UTCDateTime
 from ..models.search import SHORTEST_INDEXED
@@ -53,8 +52,7 @@ class MentorFilter:
 
 class MentorRow(NamedTuple):
     """One trainee on the coordinator list, as a plain tuple: the page reads a dozen fields of
-    each of 50 rows, and a field of a SQLAlchemy ``Row`` costs several times a tuple's (the
-    measured difference was about 1 ms a page)."""
+    each of its rows, and a field of a SQLAlchemy ``Row`` costs several times a tuple's."""
 
     id: int
     name: str
@@ -284,10 +282,8 @@ def _page_statement(shape: _Shape):
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _count_statement(shape: _Shape):
-    """How many match, joining standings only when a filter reads them. Unfiltered, every active
-    trainee matches: the database keeps that number (``user_counts``) instead of counting."""
-    if not (shape.search or shape.status or shape.by_cohort or shape.stalled):
-        return select(UserCount.active).where(UserCount.role == Role.TRAINEE.value)
+    """How many match, joining standings only when a filter reads them; unfiltered, a count on the
+    index of active accounts by role."""
     query = select(func.count()).select_from(User)
     if shape.status or shape.stalled:
         query = query.join(Standing, Standing.user_id == User.id)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from . import presenters, views  # noqa: E402,F401  (routes and template globals register themselves on bp)
+from . import views  # noqa: E402,F401  (routes register themselves on bp)
