@@ -19,7 +19,7 @@ from .auth.services import create_user
 from .authoring.gift import parse_gift, to_quiz_yaml
 from .authoring.scenario_graph import scenario_svg
 from .backup import BackupRefused, backup_sqlite
-from .certification.services import refresh, refresh_stale
+from .certification.standings import refresh, refresh_stale
 from .course.graph import graph_of, path_facts
 from .extensions import db
 from .learning.item_stats import GradedAttempt, item_stats

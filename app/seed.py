@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from .certification.services import refresh
+from .certification.standings import refresh
 from .course import Course
 from .extensions import db
 from .models import (

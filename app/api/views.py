@@ -3,7 +3,8 @@ from datetime import datetime
 from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 
-from ..certification import services as certification
+from ..certification.records import load_records
+from ..certification.standings import refresh_stale
 from ..certification.status import Status
 from ..extensions import csrf, db
 from ..models import User, utcnow
@@ -43,14 +44,14 @@ def mentors():
         return _error(400, problem)
     status, since, page, per_page = query_args
     course = current_app.extensions["course"]
-    certification.refresh_stale(course)
+    refresh_stale(course)
     now = utcnow()
     query = trainee_query(MentorFilter(status=status), now)
     if since:
         query = changed_since(query, since, now)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(query.order_by(User.id).limit(per_page).offset((page - 1) * per_page)).all()
-    records = certification.load_records([row.id for row in rows])
+    records = load_records([row.id for row in rows])
     db.session.commit()
     more = page * per_page < total
     return jsonify(

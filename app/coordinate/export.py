@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from ..certification import services as certification
+from ..certification.records import BATCH, load_records
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
 from ..certification.status import add_months
@@ -83,9 +83,9 @@ def standards_csv(course: Course, now: datetime) -> Iterator[str]:
 
     def rows():
         everyone = list(roster.mentor_rows(roster.MentorFilter(), now))
-        for start in range(0, len(everyone), certification.BATCH):
-            batch = everyone[start : start + certification.BATCH]
-            records = certification.load_records([row.id for row in batch])
+        for start in range(0, len(everyone), BATCH):
+            batch = everyone[start : start + BATCH]
+            records = load_records([row.id for row in batch])
             for row in batch:
                 met = standards_met(course, records[row.id])
                 yield (

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..certification import services as certification
+from ..certification import standings as certification
+from ..certification.records import load_records
 from ..certification.status import Records, Standing, standing
 from ..course import Course
 from ..extensions import db
@@ -34,7 +35,7 @@ class MentorRecord:
 
 def mentor_record(course: Course, mentor: User) -> MentorRecord:
     """The mentor's standing (stored for the lists too), progress, quiz answers, transcripts and log."""
-    records = certification.load_records([mentor.id])[mentor.id]
+    records = load_records([mentor.id])[mentor.id]
     current = standing(course.program, course, records, utcnow())
     certification.store(course, {mentor.id: (current, records)})
     quizzes = {r.quiz_id: QuizSummary() for r in records.quiz_results}

@@ -15,8 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
-from .. import training_sessions as sessions
-from ..certification import services as certification
+from ..certification import standings as certification
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status
@@ -25,6 +24,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Role, TrainingSession, User, utcnow
 from ..people import roster
+from ..sessions import services as sessions
 from . import bp, export, services
 from .forms import (
     CohortForm,

@@ -1,7 +1,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..certification.services import record_activity
+from ..certification.standings import record_activity
 from ..course import Course, Module
 from ..course.model import Question, Quiz
 from ..extensions import db

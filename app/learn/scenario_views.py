@@ -3,7 +3,7 @@ import random
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..certification.services import record_activity
+from ..certification.standings import record_activity
 from ..course import Course, Module
 from ..course.model import Pacing, Scenario
 from ..extensions import db

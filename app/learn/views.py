@@ -3,27 +3,20 @@ import math
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import training_sessions as sessions
-from ..certification.services import (
-    LearnerRecords,
-    load_learner,
-    record_activity,
-    revisit_due,
-    standing_of,
-)
+from ..certification.records import load_learner
+from ..certification.standings import record_activity, revisit_due, standing_of
 from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
 from ..forms import EmptyForm
 from ..learning.pacing import Reading
 from ..learning.progress import (
-    QuizSummary,
-    ScenarioSummary,
     continue_target,
     course_progress,
     module_progress,
 )
 from ..models import utcnow
+from ..sessions import services as sessions
 from . import bp, services
 from .forms import ReflectionForm
 
@@ -52,9 +45,9 @@ def dashboard():
     if not current_user.is_authenticated:
         return render_template("learn/welcome.html", course=_course())
     now = utcnow()
-    learner = load_learner(current_user, upcoming_sessions_after=now)
+    learner = load_learner(current_user)
     read = learner.read
-    progress = course_progress(_course(), read, *_summaries(learner))
+    progress = course_progress(_course(), read, learner.quizzes, learner.scenarios)
     return render_template(
         "learn/dashboard.html",
         course=_course(),
@@ -63,14 +56,7 @@ def dashboard():
         modules_complete=sum(module.complete for module in progress),
         started=any(module.started for module in progress),
         next_up=continue_target(_course(), read, learner.last_read),
-        live_sessions=sessions.seats_of_learner_rows(learner.upcoming_session_rows),
-    )
-
-
-def _summaries(learner: LearnerRecords) -> tuple[dict[str, QuizSummary], dict[str, ScenarioSummary]]:
-    return (
-        {quiz_id: QuizSummary(*summary) for quiz_id, summary in learner.quiz_attempts.items()},
-        {scenario_id: ScenarioSummary(*summary) for scenario_id, summary in learner.scenario_runs.items()},
+        live_sessions=sessions.upcoming_with_seats(current_user.id, now),
     )
 
 
@@ -91,7 +77,7 @@ def module_overview(module_id: str):
     """Show a module's aims and sections, ticking the ones read."""
     module = _module_or_404(module_id)
     learner = load_learner(current_user)
-    progress = module_progress(_course(), module, learner.read, *_summaries(learner))
+    progress = module_progress(_course(), module, learner.read, learner.quizzes, learner.scenarios)
     return render_template("learn/module.html", module=module, progress=progress)
 
 

@@ -1,7 +1,7 @@
 from flask import abort, current_app, render_template
 from sqlalchemy import select
 
-from ..certification.services import standing_of
+from ..certification.standings import standing_of
 from ..extensions import db
 from ..models import CertificationEvent, User, WithdrawnCertificate
 from . import bp

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select, text
 
-from app.certification.services import refresh_stale
+from app.certification.standings import refresh_stale
 from app.extensions import db
 from app.models import Role, Standing, User, utcnow
 from app.people import roster

@@ -6,7 +6,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from app.certification.services import refresh_stale, standing_of
+from app.certification.standings import refresh_stale, standing_of
 from app.extensions import db
 from app.models import Cohort, Role, User, utcnow
 from app.people.roster import MentorFilter, trainee_query

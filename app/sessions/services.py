@@ -1,34 +1,29 @@
-"""Live training sessions: coordinators schedule them and take attendance; trainees sign up and
-cancel. Attended hours count toward the program's hour-based requirement (``from_sessions``)."""
+"""Scheduling live sessions, seats, sign-ups and attendance. Attended hours count toward the
+program's hour-based requirement (``from_sessions``). Functions flush at most."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
     Row,
-    String,
     and_,
     bindparam,
-    cast,
     func,
     literal,
-    literal_column,
-    null,
     select,
     update,
 )
 
-from . import audit
-from .certification.services import mark_stale
-from .database import core_rows, dialect_insert
-from .extensions import db
-from .models import SessionSignup, TrainingSession, User, utcnow
-from .models.base import UTCDateTime
+from .. import audit
+from ..certification.standings import mark_stale
+from ..database import core_rows, dialect_insert
+from ..extensions import db
+from ..models import SessionSignup, TrainingSession, User, utcnow
+from ..models.base import UTCDateTime
 
 
 class SignupRefused(Exception):
@@ -37,7 +32,7 @@ class SignupRefused(Exception):
 
 @dataclass(frozen=True)
 class SessionSeats:
-    session: Row | UpcomingSession  # id, title, starts_at, duration_minutes, place, capacity
+    session: Row  # id, title, starts_at, duration_minutes, place, capacity
     taken: int
     signed_up: bool = False  # the viewing trainee holds a place
 
@@ -64,8 +59,7 @@ def create_session(
 
 
 def sessions_with_seats() -> list[SessionSeats]:
-    """Every session in date order with the seats taken: one statement. (The dashboard reads the
-    upcoming ones with the trainee's records: ``upcoming_for_learner_statement``.)"""
+    """Every session in date order with the seats taken: one statement."""
     return [SessionSeats(row, row.taken) for row in core_rows(_seats_statement())]
 
 
@@ -100,44 +94,23 @@ def _place_held():
     )
 
 
-def upcoming_for_learner_statement():
-    """The upcoming sessions with their seats, shaped as a branch of the learner statement
-    (``certification.services.load_learner``): the dashboard reads them with the trainee's
-    records in one statement. Columns: kind, title, place, id, minutes, held, start, -,
-    capacity, taken."""
-    sessions = TrainingSession.__table__
-    return select(
-        literal_column("'live'", String),
-        sessions.c.title,
-        sessions.c.place,
-        sessions.c.id,
-        sessions.c.duration_minutes,
-        _place_held(),
-        sessions.c.starts_at,
-        cast(null(), String),
-        sessions.c.capacity,
-        _places_taken(),
-    ).where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
-
-
-class UpcomingSession(NamedTuple):
-    """What the dashboard shows of a session; a row of ``upcoming_for_learner_statement``."""
-
-    id: int
-    title: str
-    starts_at: datetime
-    duration_minutes: int
-    place: str
-    capacity: int
-
-
-def seats_of_learner_rows(rows) -> list[SessionSeats]:
-    """``upcoming_for_learner_statement``'s rows as the dashboard lists them, soonest first."""
-    ordered = sorted(rows, key=lambda row: (row.at, row.n1))
+def upcoming_with_seats(user_id: int, now: datetime) -> list[SessionSeats]:
+    """Sessions starting after ``now``, soonest first, with the seats taken and whether this
+    trainee holds one: one statement, for the dashboard."""
     return [
-        SessionSeats(UpcomingSession(row.n1, row.a, row.at, row.n2, row.b, row.n3), row.n4, bool(row.flag))
-        for row in ordered
+        SessionSeats(row, row.taken, bool(row.held))
+        for row in core_rows(_upcoming_statement(), user_id=user_id, now=now)
     ]
+
+
+@cache
+def _upcoming_statement():
+    sessions = TrainingSession.__table__
+    return (
+        select(sessions, _places_taken().label("taken"), _place_held().label("held"))
+        .where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
+        .order_by(sessions.c.starts_at, sessions.c.id)
+    )
 
 
 def sign_up(session_id: int, user_id: int, now: datetime | None = None) -> None:

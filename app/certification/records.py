@@ -1,0 +1,344 @@
+"""Reading trainees' records: one reader for one trainee (the learner pages) and for many (the
+lists, standings, exports), in one statement per batch of trainees.
+
+Every kind of record has its own named result type. The statement is a ``UNION ALL`` of one
+branch per kind, because the learner pages need them all together; SQL unions need every branch
+to have the same columns, so each kind declares which of its fields goes in which typed column
+(``RowKind``) and the reader turns rows back into that kind's type. Nothing outside this module
+sees the shared columns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+
+from ..database import core_rows
+from ..learning.progress import QuizSummary, ScenarioSummary
+from ..models import (
+    CertificationEvent,
+    QuizAttempt,
+    RequirementRecord,
+    ScenarioRun,
+    SectionView,
+    SessionSignup,
+    TrainingSession,
+    User,
+)
+from ..models.base import UTCDateTime
+from .status import Event, QuizResult, Records, ScenarioResult
+from .status import RequirementRecord as RecordedRequirement
+
+BATCH = 500  # trainees per statement when reading many
+
+
+class SectionRead(NamedTuple):
+    user_id: int
+    module_id: str
+    section_id: str
+    at: datetime
+    id: int
+
+
+class QuizAttemptRow(NamedTuple):
+    user_id: int
+    quiz_id: str
+    module_version: int
+    score: int | None
+    passed: bool | None
+    at: datetime | None  # when submitted; None while the attempt is open
+
+
+class ScenarioRunRow(NamedTuple):
+    user_id: int
+    scenario_id: str
+    score: int | None
+    passed: bool | None
+    at: datetime | None  # when finished; None while the run is open
+
+
+class RequirementRow(NamedTuple):
+    user_id: int
+    requirement_id: str
+    at: datetime
+    hours: float | None
+
+
+class AttendedSession(NamedTuple):
+    user_id: int
+    at: datetime
+    minutes: int
+
+
+class EventRow(NamedTuple):
+    user_id: int
+    kind: str
+    certificate_id: str | None
+    at: datetime
+    id: int
+    module_versions: dict
+
+
+# The union's typed columns, in order. Each kind fills some and leaves the rest NULL.
+SLOTS = {
+    "text1": String(),
+    "text2": String(),
+    "int1": Integer(),
+    "int2": Integer(),
+    "flag": Boolean(),
+    "at": UTCDateTime(),
+    "number": Float(),
+    "long_text": Text(),
+}
+
+
+@dataclass(frozen=True)
+class RowKind:
+    """One kind of record: its table, its result type, and which column each field comes from
+    and travels in (``fields`` maps a field of ``row_type`` other than user_id to a slot and a
+    column). ``decode`` turns a slot's value back into the field's (e.g. JSON text)."""
+
+    name: str
+    row_type: type
+    user_id: Any
+    fields: dict[str, tuple[str, Any]]
+    where: Callable[[Any], Any] = lambda user_ids: True  # noqa: E731  (no extra condition)
+    join: tuple = ()
+    decode: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    def branch(self, user_ids):
+        by_slot = {slot: column for slot, column in self.fields.values()}
+        columns = [literal_column(f"'{self.name}'", String).label("kind"), self.user_id.label("user_id")]
+        columns += [
+            (cast(by_slot[slot], type_) if slot in by_slot else cast(null(), type_)).label(slot)
+            for slot, type_ in SLOTS.items()
+        ]
+        statement = select(*columns)
+        for target, on in self.join:
+            statement = statement.join(target, on)
+        return statement.where(self.user_id.in_(user_ids), self.where(user_ids))
+
+    def read(self, row) -> NamedTuple:
+        values = {name: row._mapping[slot] for name, (slot, _) in self.fields.items()}
+        for name, convert in self.decode.items():
+            values[name] = convert(values[name])
+        return self.row_type(user_id=row.user_id, **values)
+
+
+KINDS = (
+    RowKind(
+        "section",
+        SectionRead,
+        SectionView.user_id,
+        {
+            "module_id": ("text1", SectionView.module_id),
+            "section_id": ("text2", SectionView.section_id),
+            "at": ("at", SectionView.viewed_at),
+            "id": ("int1", SectionView.id),
+        },
+    ),
+    RowKind(
+        "quiz",
+        QuizAttemptRow,
+        QuizAttempt.user_id,
+        {
+            "quiz_id": ("text1", QuizAttempt.quiz_id),
+            "module_version": ("int1", QuizAttempt.module_version),
+            "score": ("int2", QuizAttempt.score),
+            "passed": ("flag", QuizAttempt.passed),
+            "at": ("at", QuizAttempt.submitted_at),
+        },
+    ),
+    RowKind(
+        "scenario",
+        ScenarioRunRow,
+        ScenarioRun.user_id,
+        {
+            "scenario_id": ("text1", ScenarioRun.scenario_id),
+            "score": ("int2", ScenarioRun.score),
+            "passed": ("flag", ScenarioRun.passed),
+            "at": ("at", ScenarioRun.finished_at),
+        },
+    ),
+    RowKind(
+        "requirement",
+        RequirementRow,
+        RequirementRecord.user_id,
+        {
+            "requirement_id": ("text1", RequirementRecord.requirement_id),
+            "at": ("at", RequirementRecord.completed_on),
+            "hours": ("number", RequirementRecord.hours),
+        },
+    ),
+    RowKind(
+        "session",
+        AttendedSession,
+        SessionSignup.user_id,
+        {"at": ("at", TrainingSession.starts_at), "minutes": ("int1", TrainingSession.duration_minutes)},
+        where=lambda _: SessionSignup.attended.is_(True),
+        join=((TrainingSession, TrainingSession.id == SessionSignup.session_id),),
+    ),
+    RowKind(
+        "event",
+        EventRow,
+        CertificationEvent.user_id,
+        {
+            "kind": ("text1", CertificationEvent.kind),
+            "certificate_id": ("text2", CertificationEvent.certificate_id),
+            "at": ("at", CertificationEvent.at),
+            "id": ("int1", CertificationEvent.id),
+            "module_versions": ("long_text", CertificationEvent.module_versions),
+        },
+        decode={"module_versions": lambda text: json.loads(text) if text else {}},
+    ),
+)
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+@cache
+def _records_statement():
+    """Built once: constructing the union costs more than running it."""
+    user_ids = bindparam("user_ids", expanding=True)
+    return union_all(*(kind.branch(user_ids) for kind in KINDS))
+
+
+@dataclass
+class TraineeRows:
+    """One trainee's records as read, by kind, in no particular order."""
+
+    sections: list[SectionRead] = field(default_factory=list)
+    quiz: list[QuizAttemptRow] = field(default_factory=list)
+    scenario: list[ScenarioRunRow] = field(default_factory=list)
+    requirement: list[RequirementRow] = field(default_factory=list)
+    session: list[AttendedSession] = field(default_factory=list)
+    event: list[EventRow] = field(default_factory=list)
+    seconds_on_task: int = 0
+
+
+def read_rows(
+    user_ids: Iterable[int], seconds_on_task: dict[int, int] | None = None
+) -> dict[int, TraineeRows]:
+    """Every record of these trainees, one statement per ``BATCH`` of them, and their time on
+    task: a second statement per batch, unless the caller already has it."""
+    ids = list(user_ids)
+    found: dict[int, TraineeRows] = defaultdict(TraineeRows)
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        for row in core_rows(_records_statement(), user_ids=batch):
+            kind = KIND_BY_NAME[row.kind]
+            bucket = "sections" if kind.name == "section" else kind.name
+            getattr(found[row.user_id], bucket).append(kind.read(row))
+        known = (
+            seconds_on_task
+            if seconds_on_task is not None
+            else dict(core_rows(_seconds_statement(), user_ids=batch))
+        )
+        for user_id in batch:
+            found[user_id].seconds_on_task = known.get(user_id) or 0
+    return {user_id: found[user_id] for user_id in ids}
+
+
+@cache
+def _seconds_statement():
+    return select(User.id, User.seconds_on_task).where(User.id.in_(bindparam("user_ids", expanding=True)))
+
+
+def records_of(rows: TraineeRows) -> Records:
+    """What certification needs of a trainee's rows: read sections, finished attempts and runs,
+    decisions, recorded requirements, sessions attended and time on task."""
+    sections = sorted(rows.sections, key=lambda r: (r.at, r.id))
+    return Records(
+        sections_read={(r.module_id, r.section_id): r.at for r in sections},
+        quiz_results=tuple(
+            QuizResult(r.quiz_id, r.module_version, r.score, bool(r.passed), r.at)
+            for r in _finished(rows.quiz)
+        ),
+        scenario_results=tuple(
+            ScenarioResult(r.scenario_id, r.score, r.at, bool(r.passed)) for r in _finished(rows.scenario)
+        ),
+        minutes_on_task=rows.seconds_on_task / 60,
+        events=tuple(
+            Event(r.kind, r.at, r.module_versions, r.certificate_id)
+            for r in sorted(rows.event, key=lambda r: (r.at, r.id))
+        ),
+        requirement_records=tuple(
+            RecordedRequirement(r.requirement_id, r.at, r.hours) for r in rows.requirement
+        ),
+        sessions_attended=tuple((r.at, r.minutes / 60) for r in rows.session),
+    )
+
+
+def _finished(rows):
+    """Submitted attempts or finished runs, oldest first."""
+    return sorted((row for row in rows if row.at is not None), key=lambda row: row.at)
+
+
+def load_records(user_ids: Iterable[int]) -> dict[int, Records]:
+    """Every trainee's records, in one statement per batch of trainees."""
+    return {user_id: records_of(rows) for user_id, rows in read_rows(user_ids).items()}
+
+
+@dataclass(frozen=True)
+class LearnerRecords:
+    """One trainee's records as the learner pages need them."""
+
+    records: Records
+    last_read: tuple[str, str] | None  # (module id, section id) read most recently
+    quizzes: dict[str, QuizSummary]  # every attempt started, by quiz id
+    scenarios: dict[str, ScenarioSummary]  # finished runs, by scenario id
+
+    @property
+    def read(self) -> set[tuple[str, str]]:
+        return set(self.records.sections_read)
+
+
+def load_learner(user) -> LearnerRecords:
+    """Sections read, quiz attempts, role-play runs and decisions of the signed-in trainee (an
+    object with ``id`` and ``seconds_on_task``): one statement."""
+    rows = read_rows([user.id], {user.id: user.seconds_on_task})[user.id]
+    latest = max(rows.sections, key=lambda r: (r.at, r.id), default=None)
+    return LearnerRecords(
+        records=records_of(rows),
+        last_read=(latest.module_id, latest.section_id) if latest else None,
+        quizzes={
+            quiz_id: QuizSummary(attempts=tries, best_score=best, passed=passed)
+            for quiz_id, (tries, best, passed) in _tally(
+                (r.quiz_id, r.score, r.passed) for r in rows.quiz
+            ).items()
+        },
+        scenarios={
+            scenario_id: ScenarioSummary(finished_runs=tries, best_score=best, passed=passed)
+            for scenario_id, (tries, best, passed) in _tally(
+                (r.scenario_id, r.score, r.passed) for r in rows.scenario if r.at is not None
+            ).items()
+        },
+    )
+
+
+def _tally(tries: Iterable[tuple[str, int | None, bool | None]]) -> dict[str, tuple[int, int | None, bool]]:
+    """Per item: how many tries, the best score, whether any passed."""
+    tally: dict[str, tuple[int, int | None, bool]] = {}
+    for key, score, passed in tries:
+        count, best, any_passed = tally.get(key, (0, None, False))
+        best = best if score is None else max(score, best if best is not None else score)
+        tally[key] = (count + 1, best, any_passed or bool(passed))
+    return tally

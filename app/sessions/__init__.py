@@ -1,0 +1,1 @@
+"""Live training sessions: coordinators schedule them and take attendance; trainees sign up."""
