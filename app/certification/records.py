@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Float,
     Integer,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    type_coerce,
     union_all,
 )
 
@@ -128,10 +130,7 @@ class RowKind:
     def branch(self, user_ids):
         by_slot = {slot: column for slot, column in self.fields.values()}
         columns = [literal_column(f"'{self.name}'", String).label("kind"), self.user_id.label("user_id")]
-        columns += [
-            (cast(by_slot[slot], type_) if slot in by_slot else cast(null(), type_)).label(slot)
-            for slot, type_ in SLOTS.items()
-        ]
+        columns += [_in_slot(by_slot.get(slot), type_).label(slot) for slot, type_ in SLOTS.items()]
         statement = select(*columns)
         for target, on in self.join:
             statement = statement.join(target, on)
@@ -142,6 +141,17 @@ class RowKind:
         for name, convert in self.decode.items():
             values[name] = convert(values[name])
         return self.row_type(user_id=row.user_id, **values)
+
+
+def _in_slot(column, type_):
+    """A column as the slot's type: JSON is turned to text in SQL (PostgreSQL will not union JSON
+    with text); other columns keep their SQL value and are only read as the slot's type; an empty
+    slot is a NULL of that type."""
+    if column is None:
+        return cast(null(), type_)
+    if isinstance(column.type, JSON):
+        return cast(column, type_)
+    return type_coerce(column, type_)
 
 
 KINDS = (
