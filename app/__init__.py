@@ -8,7 +8,7 @@ from flask import Flask
 
 from .config import PROJECT_ROOT, Config
 from .course import ContentError, load_course
-from .templating import Environment
+from .web.templating import Environment
 
 __version__ = "0.1.0"
 
@@ -34,8 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
 
-    from . import assets, cli, compression, database, fragments, preview, rate_limits, security, templating  # noqa: F401  (rate_limits registers its storage)
+    from . import database
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .ops import cli
+    from .web import assets, compression, fragments, preview, rate_limits, security, templating  # noqa: F401  (rate_limits registers its storage)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -61,7 +63,7 @@ def _blueprints() -> tuple:
     from .admin import bp as admin
     from .api import bp as api
     from .auth import bp as auth
-    from .author import bp as author
+    from .author_pages import bp as author
     from .coordinate import bp as coordinate
     from .learn import bp as learn
     from .site import bp as site

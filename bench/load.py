@@ -11,7 +11,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-
 # Sent with every request. Flask-Login ties a session to the client's address and user agent,
 # so the bench's session cookies are made for this agent (bench.run.signed_in); a cookie made
 # for another agent would be rewritten on every response, which no browser session pays.

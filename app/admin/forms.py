@@ -2,9 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..audit import ACTIONS
-from ..forms import QueryForm, QuerySelectField, reason_field
 from ..models import ROLE_LABELS
+from ..people.audit import ACTIONS
+from ..web.forms import QueryForm, QuerySelectField, reason_field
 
 
 class UserFilterForm(QueryForm):

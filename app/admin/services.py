@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from .. import audit
 from ..extensions import db
 from ..models import Role, User, utcnow
+from ..people import audit
 
 PAGE_SIZE = 50
 

@@ -1,11 +1,11 @@
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import audit
-from ..api import tokens
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import Role, User
+from ..people import api_tokens as tokens
+from ..people import audit
+from ..web.forms import EmptyForm
 from . import bp, services
 from .forms import AuditFilterForm, ReasonForm, RoleForm, TokenForm, UserFilterForm
 

@@ -8,8 +8,9 @@ from ..certification.standings import refresh_stale
 from ..certification.status import Status
 from ..extensions import csrf, db
 from ..models import User, utcnow
+from ..people import api_tokens as tokens
 from ..people.roster import MentorFilter, changed_since, trainee_query
-from . import bp, serializers, tokens
+from . import bp, serializers
 
 PER_PAGE_MAX = 500
 

@@ -1,11 +1,11 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import audit
 from ..extensions import db, limiter, login_manager
-from ..forms import EmptyForm
-from ..mail import send_email
 from ..models import User, normalise_email
+from ..people import audit
+from ..people.mail import send_email
+from ..web.forms import EmptyForm
 from . import bp, reset, services
 from .forms import (
     ChangePasswordForm,

@@ -1,7 +1,7 @@
 from flask import abort, current_app, render_template
 from markupsafe import Markup
 
-from ..authoring.scenario_graph import scenario_svg
+from ..content_tools.scenario_graph import scenario_svg
 from ..course import Course
 from ..course.graph import graph_of, path_facts
 from . import bp

@@ -16,7 +16,6 @@ from sqlalchemy import (
     update,
 )
 
-from .. import audit
 from ..course.model import Course
 from ..database import core_rows, dialect_insert
 from ..extensions import db
@@ -27,6 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..models import Standing as StoredStanding
+from ..people import audit
 from .records import BATCH, load_records
 from .status import Records, Standing, Status, standing
 

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
-from ..forms import QueryForm, QuerySelectField, reason_field
+from ..web.forms import QueryForm, QuerySelectField, reason_field
 
 SORTS = {
     "name": "Name",

@@ -11,8 +11,7 @@ from ..certification.records import load_records
 from ..certification.status import Records, Standing, standing
 from ..course import Course
 from ..extensions import db
-from ..learn.quiz_services import drawn_questions, saved_answers
-from ..learning.grading import grade
+from ..learning.grading import drawn_questions, grade, saved_answers
 from ..learning.integrity import QuizAttemptFacts, Signal, integrity_summary
 from ..learning.progress import ModuleProgress, QuizSummary, ScenarioSummary, course_progress
 from ..models import CertificationEvent, Cohort, QuizAttempt, RushedSection, ScenarioRun, User, utcnow

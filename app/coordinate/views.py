@@ -21,10 +21,10 @@ from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import Role, TrainingSession, User, utcnow
 from ..people import roster
 from ..sessions import services as sessions
+from ..web.forms import EmptyForm
 from . import bp, export, services
 from .forms import (
     CohortForm,

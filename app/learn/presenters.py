@@ -10,8 +10,8 @@ from flask import url_for
 from markupsafe import Markup
 
 from ..certification.status import Requirement
-from ..fragments import render_each
 from ..learning.progress import ModuleProgress
+from ..web.fragments import render_each
 from . import bp
 
 PIECES = "learn/_dashboard.html"

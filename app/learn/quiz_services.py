@@ -13,7 +13,7 @@ from ..course.model import Quiz
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..learning.attempts import StartCheck, may_start
-from ..learning.grading import DrawnQuestion, QuizResult, draw, grade
+from ..learning.grading import QuizResult, draw, drawn_questions, grade
 from ..learning.question_types import Answer
 from ..models import QuizAttempt, utcnow
 
@@ -70,14 +70,6 @@ def start_attempt(
             QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz.id, QuizAttempt.submitted_at.is_(None)
         )
     ).one()
-
-
-def drawn_questions(attempt: QuizAttempt) -> tuple[DrawnQuestion, ...]:
-    return tuple(DrawnQuestion.from_record(record) for record in attempt.draw)
-
-
-def saved_answers(attempt: QuizAttempt) -> dict[str, Answer]:
-    return {question_id: tuple(ids) for question_id, ids in (attempt.answers or {}).items()}
 
 
 def save_draft(attempt_id: int, answers: dict[str, Answer]) -> bool:

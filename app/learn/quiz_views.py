@@ -5,10 +5,10 @@ from ..certification.standings import record_activity
 from ..course import Course, Module
 from ..course.model import Question, Quiz
 from ..extensions import db
-from ..forms import EmptyForm
-from ..learning.grading import grade, read_answers
+from ..learning.grading import drawn_questions, grade, read_answers, saved_answers
 from ..learning.question_types import QUESTION_TYPES
 from ..models import QuizAttempt, utcnow
+from ..web.forms import EmptyForm
 from . import bp, quiz_services
 
 
@@ -73,7 +73,7 @@ def take_attempt(module_id: str, attempt_id: int):
     attempt = _own_attempt(quiz, attempt_id)
     if attempt.submitted:
         return redirect(url_for("learn.attempt_result", module_id=module.id, attempt_id=attempt.id))
-    return _render_attempt(module, quiz, attempt, quiz_services.saved_answers(attempt), {})
+    return _render_attempt(module, quiz, attempt, saved_answers(attempt), {})
 
 
 @bp.post("/modules/<module_id>/quiz/attempts/<int:attempt_id>")
@@ -85,7 +85,7 @@ def submit_attempt(module_id: str, attempt_id: int):
     result_url = url_for("learn.attempt_result", module_id=module.id, attempt_id=attempt.id)
     if attempt.submitted:
         return redirect(result_url)  # a replayed or double submission changes nothing
-    drawn = quiz_services.drawn_questions(attempt)
+    drawn = drawn_questions(attempt)
     answers, errors = read_answers(quiz, drawn, request.form)
     if errors:
         return _render_attempt(module, quiz, attempt, answers, errors), 422
@@ -118,7 +118,7 @@ def attempt_result(module_id: str, attempt_id: int):
     attempt = _own_attempt(quiz, attempt_id)
     if not attempt.submitted:
         return redirect(url_for("learn.take_attempt", module_id=module.id, attempt_id=attempt.id))
-    result = grade(quiz, quiz_services.drawn_questions(attempt), quiz_services.saved_answers(attempt))
+    result = grade(quiz, drawn_questions(attempt), saved_answers(attempt))
     passed = quiz_services.has_passed(quiz_services.attempts_for(current_user.id, quiz))
     return render_template(
         "learn/quiz_result.html",
@@ -126,7 +126,7 @@ def attempt_result(module_id: str, attempt_id: int):
         quiz=quiz,
         attempt=attempt,
         result=result,
-        drawn={d.question_id: d for d in quiz_services.drawn_questions(attempt)},
+        drawn={d.question_id: d for d in drawn_questions(attempt)},
         show_key=quiz.review == "always" or passed,
         revisit={q.id: _teaching_section(q) for q in quiz.questions if q.section},
     )
@@ -143,7 +143,7 @@ def _teaching_section(question: Question) -> tuple[str, str]:
 def _render_attempt(
     module: Module, quiz: Quiz, attempt: QuizAttempt, answers: dict, errors: dict, unanswered: list[str] = ()
 ):
-    drawn = [d for d in quiz_services.drawn_questions(attempt) if d.question_id in quiz.question_by_id]
+    drawn = [d for d in drawn_questions(attempt) if d.question_id in quiz.question_by_id]
     return render_template(
         "learn/quiz_attempt.html",
         module=module,

@@ -7,9 +7,9 @@ from ..certification.standings import record_activity
 from ..course import Course, Module
 from ..course.model import Pacing, Scenario
 from ..extensions import db
-from ..forms import EmptyForm
 from ..learning.scenario_engine import miti_summary
 from ..models import ScenarioRun, utcnow
+from ..web.forms import EmptyForm
 from . import bp, scenario_services
 
 MAX_REPLY = 2000

@@ -8,7 +8,6 @@ from ..certification.standings import record_activity, revisit_due, standing_of
 from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
-from ..forms import EmptyForm
 from ..learning.pacing import Reading
 from ..learning.progress import (
     continue_target,
@@ -17,6 +16,7 @@ from ..learning.progress import (
 )
 from ..models import utcnow
 from ..sessions import services as sessions
+from ..web.forms import EmptyForm
 from . import bp, services
 from .forms import ReflectionForm
 

@@ -6,6 +6,7 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..course.model import Question, Quiz
 from .question_types import QUESTION_TYPES, Answer, AnswerError, FormData
@@ -128,3 +129,18 @@ def read_answers(
         if answer:
             answers[question.id] = answer
     return answers, errors
+
+
+class StoredAttempt(Protocol):
+    """What a stored attempt keeps: the draw shown and the answers given, as JSON."""
+
+    draw: list
+    answers: dict | None
+
+
+def drawn_questions(attempt: StoredAttempt) -> tuple[DrawnQuestion, ...]:
+    return tuple(DrawnQuestion.from_record(record) for record in attempt.draw)
+
+
+def saved_answers(attempt: StoredAttempt) -> dict[str, Answer]:
+    return {question_id: tuple(ids) for question_id, ids in (attempt.answers or {}).items()}

@@ -12,18 +12,18 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import personal_data
-from .api.tokens import create_token, revoke_token
-from .auth.forms import MIN_PASSWORD
-from .auth.services import create_user
-from .authoring.gift import parse_gift, to_quiz_yaml
-from .authoring.scenario_graph import scenario_svg
+from ..auth.forms import MIN_PASSWORD
+from ..auth.services import create_user
+from ..certification.standings import refresh, refresh_stale
+from ..content_tools.gift import parse_gift, to_quiz_yaml
+from ..content_tools.scenario_graph import scenario_svg
+from ..course.graph import graph_of, path_facts
+from ..extensions import db
+from ..learning.item_stats import GradedAttempt, item_stats
+from ..models import ApiToken, QuizAttempt, Role, User, normalise_email
+from ..people import personal_data
+from ..people.api_tokens import create_token, revoke_token
 from .backup import BackupRefused, backup_sqlite
-from .certification.standings import refresh, refresh_stale
-from .course.graph import graph_of, path_facts
-from .extensions import db
-from .learning.item_stats import GradedAttempt, item_stats
-from .models import ApiToken, QuizAttempt, Role, User, normalise_email
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 
 DEMO_ACCOUNTS = (

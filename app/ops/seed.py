@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from .certification.standings import refresh
-from .course import Course
-from .extensions import db
-from .models import (
+from ..certification.standings import refresh
+from ..course import Course
+from ..extensions import db
+from ..models import (
     CertificationEvent,
     Cohort,
     QuizAttempt,

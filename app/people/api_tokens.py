@@ -7,9 +7,9 @@ import secrets
 
 from sqlalchemy import select, update
 
-from .. import audit
 from ..extensions import db
 from ..models import ApiToken, utcnow
+from . import audit
 
 
 def hash_token(token: str) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import AuditEntry, User, utcnow
+from ..extensions import db
+from ..models import AuditEntry, User, utcnow
 
 # What each action means, for the admin's log page; an action not listed here cannot be recorded.
 ACTIONS = {

@@ -9,8 +9,8 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-from .extensions import db
-from .models import OutboxMessage, utcnow
+from ..extensions import db
+from ..models import OutboxMessage, utcnow
 
 
 def send_email(recipient: str, subject: str, body: str) -> None:

@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import delete, inspect, or_, select
 
-from . import audit
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     AuditEntry,
     CertificationEvent,
     Cohort,
@@ -24,6 +23,7 @@ from .models import (
     WithdrawnCertificate,
     utcnow,
 )
+from . import audit
 
 # Never exported: a password hash helps nobody and an attacker a little.
 _SECRET_COLUMNS = {"password_hash", "session_version"}

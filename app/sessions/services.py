@@ -18,12 +18,12 @@ from sqlalchemy import (
     update,
 )
 
-from .. import audit
 from ..certification.standings import mark_stale
 from ..database import core_rows, dialect_insert
 from ..extensions import db
 from ..models import SessionSignup, TrainingSession, User, utcnow
 from ..models.base import UTCDateTime
+from ..people import audit
 
 
 class SignupRefused(Exception):

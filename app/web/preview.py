@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
-from .course import inspect_course
+from ..course import inspect_course
 
 
 def fingerprint(*folders: Path) -> tuple:

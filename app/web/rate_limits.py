@@ -14,9 +14,9 @@ from limits.storage import Storage
 from sqlalchemy import case, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import dialect_insert
-from .extensions import db
-from .models import RateLimitCounter
+from ..database import dialect_insert
+from ..extensions import db
+from ..models import RateLimitCounter
 
 # Expired counters are dropped now and then, so the table holds only the last hour or so.
 _CLEAN_EVERY = 200

@@ -30,9 +30,9 @@ class FrozenGlobals(dict):
 
 
 def install(app: Flask) -> None:
-    from .audit import ACTIONS
-    from .certification.status import STATUS_LABELS
-    from .models import ROLE_LABELS
+    from ..certification.status import STATUS_LABELS
+    from ..models import ROLE_LABELS
+    from ..people.audit import ACTIONS
 
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.jinja_env.globals["role_labels"] = ROLE_LABELS

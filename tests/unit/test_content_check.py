@@ -10,8 +10,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from app.authoring.check import content_group
 from app.config import PROJECT_ROOT
+from app.content_tools.check import content_group
 
 
 def check(content: Path, quizzes: Path, *args: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.authoring.gift import GiftProblem, parse_gift, to_quiz_yaml
+from app.content_tools.gift import GiftProblem, parse_gift, to_quiz_yaml
 from app.course import load_course
 
 from .test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module

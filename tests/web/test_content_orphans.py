@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.authoring.check import content_group
+from app.content_tools.check import content_group
 from app.extensions import db
 from app.models import QuizAttempt, Reflection, ScenarioRun, ScenarioStep, SectionView, User
 

@@ -10,7 +10,7 @@ from flask import render_template_string
 from app.extensions import db
 from app.models import Cohort, Role, utcnow
 from app.people.roster import MentorFilter, MentorRow, page_query
-from app.templating import time_tag
+from app.web.templating import time_tag
 
 from ..html import elements
 

@@ -7,8 +7,8 @@ from typing import NamedTuple
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from app.fragments import render_each
 from app.learn.presenters import ModuleCard
+from app.web.fragments import render_each
 
 from ..html import elements
 

@@ -14,9 +14,9 @@ from sqlalchemy import event, select, text
 from app.certification.standings import refresh_stale
 from app.extensions import db
 from app.models import Role, Standing, User, utcnow
+from app.ops.seed import seed_trainees
 from app.people import roster
 from app.people.roster import MentorFilter, effective_status, status_is
-from app.seed import seed_trainees
 
 from ..conftest import Auth
 

@@ -1,0 +1,1 @@
+"""Operations: command-line tools, demo data, backups, outgoing mail."""

@@ -1,0 +1,1 @@
+"""Web infrastructure shared by every blueprint: templates, forms, assets, headers, limits."""
