@@ -33,6 +33,7 @@ run: migrate
 
 test: install-test
 	$(FLASK) content check --strict
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Benchmarks (not tests): gunicorn with 2 workers on 10,000 seeded trainees; PG=1 for PostgreSQL.
