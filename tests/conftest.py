@@ -107,6 +107,34 @@ def app(database_url):
 
 
 @pytest.fixture
+def make_app(database_url):
+    """More apps for one test (a restart, other settings), on its database; their connections are
+    closed when the test ends, so no pooled connection outlives its engine."""
+    made = []
+
+    def make(**settings):
+        app = create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test", **settings}
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the slow tiers by folder, so ``pytest -m "not browser and not server"`` is a fast loop."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier in ("server", "browser"):
+            item.add_marker(tier)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -17,9 +17,8 @@ from app.extensions import db
 from app.models import QuizAttempt, ScenarioStep, SectionView, User
 
 from ..conftest import PASSWORD, Auth
+from ..helpers import answer_fields, drawn_questions, race, start
 from ..html import csrf_token
-from ..web.test_concurrency import race
-from ..web.test_quiz import answer_fields, drawn_questions, start
 from .conftest import ConnectionLost, HttpClient
 
 SENDERS = 16

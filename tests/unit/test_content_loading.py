@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,54 +11,7 @@ from app import create_app
 from app.config import PROJECT_ROOT
 from app.course import ContentError, HtmlBlock, ReflectPrompt, load_course
 
-VALID_FRONT_MATTER = """\
----
-id: sample
-title: Sample module
-order: 1
-version: 1
-minutes: 10
-summary: A module for tests.
-objectives:
-  - Do one thing.
-sources:
-  - Someone (2020). A book.
----
-"""
-
-VALID_BODY = """\
-## First steps
-
-Plain text with <script>alert(1)</script> in it.
-
-### A subheading
-
-::: tip Keep it short
-A tip.
-:::
-
-::: reflect first-thought
-What did you notice?
-:::
-
-More text after the prompt.
-
-{#chosen-id}
-## Second part
-
-::: example
-Example body.
-:::
-"""
-
-
-def write_module(root: Path, name: str, text: str) -> Path:
-    modules = root / "modules"
-    modules.mkdir(parents=True, exist_ok=True)
-    (root / "quizzes").mkdir(exist_ok=True)
-    path = modules / f"{name}.md"
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
+from ..helpers import VALID_BODY, VALID_FRONT_MATTER, write_module
 
 
 def problems_for(root: Path) -> list[str]:

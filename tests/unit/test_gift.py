@@ -10,7 +10,7 @@ import yaml
 from app.content_tools.gift import GiftProblem, parse_gift, to_quiz_yaml
 from app.course import load_course
 
-from .test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
+from ..helpers import VALID_BODY, VALID_FRONT_MATTER, write_module
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "gift"
 BANK = (FIXTURES / "bank.gift").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 
 from app.course import ContentError, load_course
 
-from .test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
+from ..helpers import VALID_BODY, VALID_FRONT_MATTER, write_module
 
 VALID_QUIZ = """\
 id: sample

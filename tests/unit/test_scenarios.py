@@ -20,7 +20,7 @@ from app.course.graph import (
 )
 from app.learning.scenario_engine import miti_summary, run_score
 
-from .test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
+from ..helpers import VALID_BODY, VALID_FRONT_MATTER, write_module
 
 SCENARIO = """\
 id: sample-talk

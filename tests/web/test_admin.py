@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import ApiToken, AuditEntry, Role, User
 
 from ..conftest import Auth, user_id
+from ..helpers import complete_course, post
 from ..html import csrf_token, elements
-from .test_certification import complete_course
 
 ADMIN_ROUTES = [
     ("GET", "/admin/users"),
@@ -35,10 +35,6 @@ def audit_actions(app) -> list[tuple[str, int | None, str, int, dict]]:
             (e.action, e.actor_id, e.subject_type, e.subject_id, e.details)
             for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         ]
-
-
-def post(client, page_url: str, action: str, **fields):
-    return client.post(action, data={"csrf_token": csrf_token(client.get(page_url).text), **fields})
 
 
 @pytest.mark.parametrize("role", [None, Role.TRAINEE, Role.COORDINATOR, Role.AUTHOR])

@@ -10,7 +10,6 @@ import yaml
 
 from app import create_app
 from app.config import PROJECT_ROOT
-from app.extensions import db
 from app.models import Role
 
 from ..conftest import Auth, empty_database
@@ -57,19 +56,10 @@ def test_the_footer_shows_the_content_version(app, client):
     assert elements(client.get("/").text, "span", data_content_version=version)
 
 
-def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, database_url, make_user):
+def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, make_app, make_user):
     shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
     shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
-    app = create_app(
-        {
-            "DEBUG": True,
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "t",
-            "CONTENT_DIR": tmp_path / "content",
-            "QUIZZES_DIR": tmp_path / "quizzes",
-        }
-    )
+    app = make_app(DEBUG=True, CONTENT_DIR=tmp_path / "content", QUIZZES_DIR=tmp_path / "quizzes")
     with app.app_context():
         empty_database()
     client = app.test_client()
@@ -86,9 +76,6 @@ def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, d
     assert "feedback.md:6:1: error: &#39;minutes&#39; must be a whole number" in broken.text
     module.write_text(module.read_text().replace("minutes: soon", "minutes: 28"))
     assert client.get("/").status_code == 200
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_without_debug_content_is_loaded_once(tmp_path, database_url):

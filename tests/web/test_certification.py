@@ -15,91 +15,15 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import (
     CertificationEvent,
-    QuizAttempt,
-    RequirementRecord,
     Role,
-    ScenarioRun,
     SectionView,
     User,
     utcnow,
 )
 
 from ..conftest import PASSWORD, Auth
+from ..helpers import complete_course, post, status_on_dashboard
 from ..html import csrf_token, elements, text_of
-
-
-def complete_course(app, email: str, at=None, recorded: bool = True) -> int:
-    """Give a trainee every record the program asks for, as if they had done the course
-    (and, with ``recorded``, as if a coordinator had recorded the screening and live training)."""
-    at = at or utcnow() - timedelta(days=1)
-    with app.app_context():
-        course = app.extensions["course"]
-        user = db.session.scalar(select(User).where(User.email == email))
-        for module in course.modules:
-            for section in module.sections:
-                db.session.add(
-                    SectionView(
-                        user_id=user.id,
-                        module_id=module.id,
-                        section_id=section.id,
-                        module_version=module.version,
-                        viewed_at=at,
-                    )
-                )
-        for quiz in course.quizzes:
-            db.session.add(
-                QuizAttempt(
-                    user_id=user.id,
-                    quiz_id=quiz.id,
-                    module_version=course.module_by_id[quiz.module_id].version,
-                    draw=[],
-                    answers={},
-                    credits={},
-                    score=95,
-                    passed=True,
-                    started_at=at,
-                    submitted_at=at,
-                )
-            )
-        for required in course.program.scenarios:
-            db.session.add(
-                ScenarioRun(
-                    user_id=user.id,
-                    scenario_id=required.scenario_id,
-                    module_version=1,
-                    current_node="end",
-                    points=1,
-                    score=100,
-                    passed=True,
-                    ending="end",
-                    started_at=at,
-                    finished_at=at,
-                )
-            )
-        for required in course.program.requirements if recorded else ():
-            db.session.add(
-                RequirementRecord(
-                    user_id=user.id,
-                    requirement_id=required.id,
-                    completed_on=at - timedelta(days=2),
-                    hours=required.hours,
-                    recorded_at=at,
-                )
-            )
-        user.seconds_on_task = 125 * 60
-        user.last_activity_at = at
-        user.standing_stale = True
-        db.session.commit()
-        return user.id
-
-
-def status_on_dashboard(client) -> str:
-    return elements(client.get("/").text, "section", class_="certification")[0]["data-certification-status"]
-
-
-def post_form(client, page_url: str, action: str, **fields):
-    page = client.get(page_url).text
-    return client.post(action, data={"csrf_token": csrf_token(page), **fields})
 
 
 def test_a_new_trainee_sees_the_checklist_with_links_to_where_each_item_is_done(app, client, trainee):
@@ -193,7 +117,7 @@ def test_complete_then_sign_off_then_verify_then_revoke_and_reinstate(
     assert [r["data-mentor"] for r in elements(listed, "tr") if "data-mentor" in r] == [str(user_id)]
 
     detail_url = f"/coordinator/mentors/{user_id}"
-    signed = post_form(coordinator, detail_url, f"{detail_url}/sign-off", reason="Interviewed and ready.")
+    signed = post(coordinator, detail_url, f"{detail_url}/sign-off", reason="Interviewed and ready.")
     assert signed.status_code == 302
     assert status_on_dashboard(client) == "certified"
 
@@ -220,17 +144,17 @@ def test_complete_then_sign_off_then_verify_then_revoke_and_reinstate(
     )
     assert [(r["id"], r["status"], r["email"]) for r in rows] == [(str(user_id), "certified", trainee)]
 
-    refused = post_form(coordinator, detail_url, f"{detail_url}/revoke", reason="")
+    refused = post(coordinator, detail_url, f"{detail_url}/revoke", reason="")
     assert refused.status_code == 302
     assert status_on_dashboard(client) == "certified"
-    post_form(coordinator, detail_url, f"{detail_url}/revoke", reason="A safeguarding concern was raised.")
+    post(coordinator, detail_url, f"{detail_url}/revoke", reason="A safeguarding concern was raised.")
     assert status_on_dashboard(client) == "revoked"
     assert elements(anonymous.get(verify_url).text, "div", data_certificate_state="revoked")
     assert (
         json.loads(anonymous.get("/api/v1/mentors?status=certified", headers=headers).text)["mentors"] == []
     )
 
-    post_form(coordinator, detail_url, f"{detail_url}/reinstate", reason="Concern investigated and closed.")
+    post(coordinator, detail_url, f"{detail_url}/reinstate", reason="Concern investigated and closed.")
     assert status_on_dashboard(client) == "certified"
     log = [
         (e["data-event"], " ".join(e.text.split()))
@@ -252,7 +176,7 @@ def test_sign_off_is_refused_until_everything_is_done(app, client, trainee, coor
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == trainee))
     detail_url = f"/coordinator/mentors/{user_id}"
-    post_form(coordinator, detail_url, f"{detail_url}/sign-off")
+    post(coordinator, detail_url, f"{detail_url}/sign-off")
     assert "cannot be signed off now" in coordinator.get(detail_url).text
     with app.app_context():
         assert db.session.scalars(select(CertificationEvent)).all() == []
@@ -440,12 +364,12 @@ def test_csv_is_spreadsheet_safe(app, make_user, coordinator):
 
 
 def test_cohorts_invite_links_funnels_and_filter(app, coordinator, make_user):
-    created = post_form(coordinator, "/coordinator/cohorts", "/coordinator/cohorts", name="Spring 2027")
+    created = post(coordinator, "/coordinator/cohorts", "/coordinator/cohorts", name="Spring 2027")
     assert created.status_code == 302
     page = coordinator.get("/coordinator/cohorts").text
     invite = elements(page, "code", class_="invite")[0].text
     assert "invite=" in invite
-    duplicate = post_form(coordinator, "/coordinator/cohorts", "/coordinator/cohorts", name="Spring 2027")
+    duplicate = post(coordinator, "/coordinator/cohorts", "/coordinator/cohorts", name="Spring 2027")
     assert "exists already" in duplicate.text
 
     newcomer = app.test_client()

@@ -10,27 +10,8 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.models import QuizAttempt, ScenarioStep
 
+from ..helpers import THREADS, answer_fields, drawn_questions, race, start
 from ..html import csrf_token
-from .test_quiz import answer_fields, drawn_questions, start
-
-THREADS = 8
-
-
-def race(make_request, threads: int = THREADS) -> list[int]:
-    """Run the same request from several threads released at once; return their status codes."""
-    barrier = threading.Barrier(threads)
-    codes: list[int] = []
-
-    def worker():
-        barrier.wait()
-        codes.append(make_request())
-
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    return codes
 
 
 def cookie_clients(app, client, count: int):

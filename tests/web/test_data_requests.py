@@ -22,9 +22,8 @@ from app.models import (
 )
 
 from ..conftest import user_id
+from ..helpers import complete_course, post
 from ..html import csrf_token, elements
-from .test_admin import post
-from .test_certification import complete_course
 
 
 def signed_off(app, admin, email: str) -> str:

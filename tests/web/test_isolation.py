@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import ApiToken, Cohort, User
 
 from ..conftest import Auth, user_id
+from ..helpers import complete_course
 from ..html import csrf_token
-from .test_certification import complete_course
 
 
 def second_trainee(app, make_user):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import event, func, select
 
-from app import create_app
 from app.extensions import db
 from app.models import Reflection, SectionView
 
@@ -42,15 +41,13 @@ def test_the_whole_path_register_read_and_progress_survives_logging_in_again(app
     assert continue_link["href"] == f"/modules/{second.id}/{second.sections[1].id}"
 
 
-def test_progress_survives_a_server_restart(app, client, trainee, database_url):
+def test_progress_survives_a_server_restart(app, client, trainee, make_app):
     module = course(app).modules[2]
     client.get(f"/modules/{module.id}/{module.sections[0].id}")
-    restarted = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test"})
+    restarted = make_app()
     new_client = restarted.test_client()
     Auth(new_client).login(trainee)
     assert progress_bars(new_client.get("/").text)[module.id] == (1, len(module.sections))
-    with restarted.app_context():
-        db.engine.dispose()
 
 
 def test_a_section_is_recorded_once_however_often_it_is_opened(app, client, trainee):

@@ -13,9 +13,8 @@ from app.extensions import db
 from app.models import SessionSignup, TrainingSession, utcnow
 
 from ..conftest import Auth, user_id
+from ..helpers import complete_course, race, status_on_dashboard
 from ..html import csrf_token, elements
-from .test_certification import complete_course, status_on_dashboard
-from .test_concurrency import race
 
 
 def schedule(coordinator, **fields):

@@ -10,7 +10,6 @@ from alembic.script import ScriptDirectory
 from flask_migrate import Migrate
 from sqlalchemy import inspect, select, text
 
-from app import create_app
 from app.extensions import db
 from app.models import User, is_search_object
 
@@ -20,8 +19,8 @@ from ..conftest import forget_schema
 # SQLAlchemy cannot reflect SQLite's expression indexes (lower(name)); it says so and compares the rest.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
-def test_migrations_from_empty_to_head_match_the_models_and_rerun_as_a_no_op(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test"})
+def test_migrations_from_empty_to_head_match_the_models_and_rerun_as_a_no_op(make_app):
+    app = make_app()
     runner = app.test_cli_runner()
     forget_schema()  # other tests must not assume the tables this test drops
     with app.app_context():

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.models import AuditEntry, OutboxMessage, User, utcnow
 
 from ..conftest import PASSWORD, Auth
+from ..helpers import post
 from ..html import csrf_token
-from .test_admin import post
 
 NEW_PASSWORD = "a brand new passphrase for me"
 

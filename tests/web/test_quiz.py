@@ -14,56 +14,14 @@ from app.extensions import db
 from app.models import QuizAttempt, utcnow
 
 from ..conftest import Auth
+from ..helpers import MODULE, answer_fields, drawn_questions, quiz_of, start
 from ..html import csrf_token, elements
-
-MODULE = "active-listening"
-
-
-def quiz_of(app):
-    return app.extensions["course"].quiz_for_module[MODULE]
 
 
 def change_quiz(app, **changes):
     course = app.extensions["course"]
     quizzes = tuple(replace(q, **changes) if q.module_id == MODULE else q for q in course.quizzes)
     app.extensions["course"] = replace(course, quizzes=quizzes)
-
-
-def start(client) -> tuple[str, str]:
-    """Start an attempt through the form; return the attempt page's URL and HTML."""
-    home = client.get(f"/modules/{MODULE}/quiz").text
-    response = client.post(f"/modules/{MODULE}/quiz/attempts", data={"csrf_token": csrf_token(home)})
-    assert response.status_code == 302, response.text
-    url = response.headers["Location"]
-    return url, client.get(url).text
-
-
-def drawn_questions(app, page: str):
-    """The questions an attempt page shows, in order, read from its field names."""
-    quiz = quiz_of(app)
-    question_of_field = {f"q-{q.id}": q for q in quiz.questions}
-    question_of_field |= {
-        f"q-{q.id}-{o.id}": q for q in quiz.questions for o in q.options if q.type == "order"
-    }
-    shown = []
-    for name in re.findall(r'name="(q-[^"]+)"', page):  # document order, inputs and selects alike
-        question = question_of_field.get(name)
-        if question is not None and question not in shown:
-            shown.append(question)
-    return shown
-
-
-def answer_fields(questions, right: bool) -> list[tuple[str, str]]:
-    """Form fields answering every question right (or every one wrong), as a trainee would."""
-    fields = []
-    for q in questions:
-        if q.type == "order":
-            order = q.options if right else q.options[1:] + q.options[:1]  # rotated: nothing in place
-            fields += [(f"q-{q.id}-{o.id}", str(order.index(o) + 1)) for o in q.options]
-        else:
-            chosen = [o for o in q.options if o.correct == right]
-            fields += [(f"q-{q.id}", o.id) for o in (chosen if q.type == "multiple" else chosen[:1])]
-    return fields
 
 
 def submit(client, url: str, page: str, fields, action: str = "submit"):

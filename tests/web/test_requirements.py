@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import AuditEntry, RequirementRecord, utcnow
 
 from ..conftest import Auth
+from ..helpers import complete_course, post, status_on_dashboard
 from ..html import csrf_token, elements
-from .test_certification import complete_course, post_form, status_on_dashboard
 
 
 def record(coordinator, user_id: int, requirement: str, **fields):
@@ -32,7 +32,7 @@ def test_a_trainee_who_passed_everything_waits_for_the_recorded_requirements(
     item = elements(client.get("/").text, "li", data_requirement="recorded:background-check")[0]
     assert item["data-done"] == "false" and "recorded by your coordinator once done" in item.text
     detail = f"/coordinator/mentors/{user_id}"
-    refused = post_form(coordinator, detail, f"{detail}/sign-off", reason="")
+    refused = post(coordinator, detail, f"{detail}/sign-off", reason="")
     assert refused.status_code == 302 and status_on_dashboard(client) == "in_training"
 
     yesterday = (utcnow() - timedelta(days=1)).date().isoformat()
@@ -54,7 +54,7 @@ def test_a_trainee_who_passed_everything_waits_for_the_recorded_requirements(
     assert checked["data-done"] == "true" and "recorded by your coordinator on" in checked.text
     assert "valid until" in checked.text
 
-    post_form(coordinator, detail, f"{detail}/sign-off", reason="")
+    post(coordinator, detail, f"{detail}/sign-off", reason="")
     assert status_on_dashboard(client) == "certified"
     mentor_page = coordinator.get(detail).text
     block = elements(mentor_page, "div", data_requirement="interview")[0]

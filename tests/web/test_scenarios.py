@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import ScenarioRun, ScenarioStep
 
 from ..conftest import Auth, empty_database
+from ..helpers import VALID_BODY, VALID_FRONT_MATTER, write_module
 from ..html import csrf_token, elements
-from ..unit.test_content_loading import VALID_BODY, VALID_FRONT_MATTER, write_module
 from ..unit.test_scenarios import SCENARIO
 
 URL = "/scenarios/sample-talk"

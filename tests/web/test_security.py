@@ -7,7 +7,6 @@ import time
 
 from itsdangerous import TimestampSigner
 
-from app import create_app
 from app.models import Role
 
 from ..conftest import PASSWORD, Auth
@@ -42,16 +41,9 @@ def test_over_https_hsts_is_sent_and_the_session_cookie_is_secure(app, make_user
     assert cookie is not None and cookie.secure and cookie.http_only and cookie.same_site == "Lax"
 
 
-def test_forwarded_https_is_believed_only_behind_a_trusted_proxy(database_url):
+def test_forwarded_https_is_believed_only_behind_a_trusted_proxy(make_app):
     for trust, expected in ((True, True), (False, False)):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "SECRET_KEY": "t",
-                "TRUST_PROXY": trust,
-            }
-        )
+        app = make_app(TRUST_PROXY=trust)
         response = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
         assert ("Strict-Transport-Security" in response.headers) is expected
 

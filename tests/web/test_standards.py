@@ -11,8 +11,8 @@ from app.config import PROJECT_ROOT
 from app.course import load_course
 
 from ..conftest import Auth, user_id
+from ..helpers import complete_course
 from ..html import elements
-from .test_certification import complete_course
 
 COURSE = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
 

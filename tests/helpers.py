@@ -1,0 +1,204 @@
+"""Helpers shared by the test modules: building records, driving the real forms, sample content."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import QuizAttempt, RequirementRecord, ScenarioRun, SectionView, User, utcnow
+
+from .html import csrf_token, elements
+
+
+def complete_course(app, email: str, at=None, recorded: bool = True) -> int:
+    """Give a trainee every record the program asks for, as if they had done the course
+    (and, with ``recorded``, as if a coordinator had recorded the screening and live training)."""
+    at = at or utcnow() - timedelta(days=1)
+    with app.app_context():
+        course = app.extensions["course"]
+        user = db.session.scalar(select(User).where(User.email == email))
+        for module in course.modules:
+            for section in module.sections:
+                db.session.add(
+                    SectionView(
+                        user_id=user.id,
+                        module_id=module.id,
+                        section_id=section.id,
+                        module_version=module.version,
+                        viewed_at=at,
+                    )
+                )
+        for quiz in course.quizzes:
+            db.session.add(
+                QuizAttempt(
+                    user_id=user.id,
+                    quiz_id=quiz.id,
+                    module_version=course.module_by_id[quiz.module_id].version,
+                    draw=[],
+                    answers={},
+                    credits={},
+                    score=95,
+                    passed=True,
+                    started_at=at,
+                    submitted_at=at,
+                )
+            )
+        for required in course.program.scenarios:
+            db.session.add(
+                ScenarioRun(
+                    user_id=user.id,
+                    scenario_id=required.scenario_id,
+                    module_version=1,
+                    current_node="end",
+                    points=1,
+                    score=100,
+                    passed=True,
+                    ending="end",
+                    started_at=at,
+                    finished_at=at,
+                )
+            )
+        for required in course.program.requirements if recorded else ():
+            db.session.add(
+                RequirementRecord(
+                    user_id=user.id,
+                    requirement_id=required.id,
+                    completed_on=at - timedelta(days=2),
+                    hours=required.hours,
+                    recorded_at=at,
+                )
+            )
+        user.seconds_on_task = 125 * 60
+        user.last_activity_at = at
+        user.standing_stale = True
+        db.session.commit()
+        return user.id
+
+
+def status_on_dashboard(client) -> str:
+    return elements(client.get("/").text, "section", class_="certification")[0]["data-certification-status"]
+
+
+def post(client, page_url: str, action: str, **fields):
+    return client.post(action, data={"csrf_token": csrf_token(client.get(page_url).text), **fields})
+
+
+THREADS = 8
+
+
+def race(make_request, threads: int = THREADS) -> list[int]:
+    """Run the same request from several threads released at once; return their status codes."""
+    barrier = threading.Barrier(threads)
+    codes: list[int] = []
+
+    def worker():
+        barrier.wait()
+        codes.append(make_request())
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return codes
+
+
+MODULE = "active-listening"
+
+
+def quiz_of(app):
+    return app.extensions["course"].quiz_for_module[MODULE]
+
+
+def start(client) -> tuple[str, str]:
+    """Start an attempt through the form; return the attempt page's URL and HTML."""
+    home = client.get(f"/modules/{MODULE}/quiz").text
+    response = client.post(f"/modules/{MODULE}/quiz/attempts", data={"csrf_token": csrf_token(home)})
+    assert response.status_code == 302, response.text
+    url = response.headers["Location"]
+    return url, client.get(url).text
+
+
+def drawn_questions(app, page: str):
+    """The questions an attempt page shows, in order, read from its field names."""
+    quiz = quiz_of(app)
+    question_of_field = {f"q-{q.id}": q for q in quiz.questions}
+    question_of_field |= {
+        f"q-{q.id}-{o.id}": q for q in quiz.questions for o in q.options if q.type == "order"
+    }
+    shown = []
+    for name in re.findall(r'name="(q-[^"]+)"', page):  # document order, inputs and selects alike
+        question = question_of_field.get(name)
+        if question is not None and question not in shown:
+            shown.append(question)
+    return shown
+
+
+def answer_fields(questions, right: bool) -> list[tuple[str, str]]:
+    """Form fields answering every question right (or every one wrong), as a trainee would."""
+    fields = []
+    for q in questions:
+        if q.type == "order":
+            order = q.options if right else q.options[1:] + q.options[:1]  # rotated: nothing in place
+            fields += [(f"q-{q.id}-{o.id}", str(order.index(o) + 1)) for o in q.options]
+        else:
+            chosen = [o for o in q.options if o.correct == right]
+            fields += [(f"q-{q.id}", o.id) for o in (chosen if q.type == "multiple" else chosen[:1])]
+    return fields
+
+
+VALID_FRONT_MATTER = """\
+---
+id: sample
+title: Sample module
+order: 1
+version: 1
+minutes: 10
+summary: A module for tests.
+objectives:
+  - Do one thing.
+sources:
+  - Someone (2020). A book.
+---
+"""
+
+
+VALID_BODY = """\
+## First steps
+
+Plain text with <script>alert(1)</script> in it.
+
+### A subheading
+
+::: tip Keep it short
+A tip.
+:::
+
+::: reflect first-thought
+What did you notice?
+:::
+
+More text after the prompt.
+
+{#chosen-id}
+## Second part
+
+::: example
+Example body.
+:::
+"""
+
+
+def write_module(root: Path, name: str, text: str) -> Path:
+    modules = root / "modules"
+    modules.mkdir(parents=True, exist_ok=True)
+    (root / "quizzes").mkdir(exist_ok=True)
+    path = modules / f"{name}.md"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
