@@ -54,6 +54,19 @@ def scenario_svg(scenario: Scenario) -> str:
         f'<text x="{MARGIN}" y="{MARGIN + 8}" font-size="14" font-weight="700">{escape(scenario.id)} '
         f"(best {scenario.best_score} points, pass {scenario.pass_score}%)</text>",
     ]
+    parts += _arrows(scenario, position)
+    parts += _boxes(scenario, position)
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _clip(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _arrows(scenario: Scenario, position: dict) -> list[str]:
+    """Every choice as an arrow coloured by its points, labelled with its id."""
+    parts = []
     for node in scenario.nodes.values():
         x, y = position[node.id]
         for index, choice in enumerate(node.choices):
@@ -74,6 +87,12 @@ def scenario_svg(scenario: Scenario) -> str:
                 f'<text x="{label_x:.0f}" y="{label_y:.0f}" fill="{colour}" text-anchor="middle" '
                 f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(choice.id)} +{choice.points}</text></g>'
             )
+    return parts
+
+
+def _boxes(scenario: Scenario, position: dict) -> list[str]:
+    """Every node as a box: the start and the endings drawn heavier."""
+    parts = []
     for node in scenario.nodes.values():
         x, y = position[node.id]
         fill = "#e9f5ec" if node.ending else ("#e8f4f6" if node.id == scenario.start else "#ffffff")
@@ -90,9 +109,4 @@ def scenario_svg(scenario: Scenario) -> str:
             f'<text x="{x + BOX_W / 2:.0f}" y="{y + 37:.0f}" text-anchor="middle" fill="#4a5561">'
             f"{escape(node.id if node.ending else ('reply asked' if node.reply_prompt else f'{len(node.choices)} choices'))}</text></g>"
         )
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
-
-
-def _clip(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return parts

@@ -89,8 +89,12 @@ def load_module(
         report.warn(
             meta.line_of("title"), f"the module has {words} words: under {MIN_WORDS:,} is thin for a module"
         )
+    return _module(meta, sections, shown_path), report.problems
+
+
+def _module(meta: LocatedDict, sections: list, shown_path: str) -> Module:
     total_words = sum(words for _, words in sections) or 1
-    module = Module(
+    return Module(
         id=meta["id"],
         title=meta["title"].strip(),
         order=meta["order"],
@@ -114,7 +118,6 @@ def load_module(
             for draft, words in sections
         ),
     )
-    return module, report.problems
 
 
 def _front_matter(token: Token, report: Reporter, declared: set[str]) -> LocatedDict | None:

@@ -77,7 +77,40 @@ def load_program(
         return None, [ContentProblem(path, problem.line, problem.message)]
     if not check_mapping(data, PROGRAM_FIELDS, "program", report):
         return None, problems
-    required_modules = []
+    required_modules = _required_modules(data, modules, quizzes, report)
+    required_scenarios = _required_scenarios(data, scenarios, report)
+    renewal = data.get("renewal") or {}
+    if renewal:
+        check_mapping(renewal, RENEWAL_FIELDS, "renewal", report)
+    pacing = data.get("pacing") or {}
+    if pacing:
+        check_mapping(pacing, PACING_FIELDS, "pacing", report)
+    recorded = _recorded_requirements(data, report)
+    standards = _standards(data, report)
+    problems += _unknown_standards(modules, standards, path)
+    if problems:
+        return None, problems
+    return (
+        Program(
+            title=data["title"].strip(),
+            modules=tuple(required_modules),
+            scenarios=tuple(required_scenarios),
+            minimum_minutes=data["minimum_minutes"],
+            sign_off=data["sign_off"],
+            validity_days=data["validity_days"],
+            renewal_window_days=renewal.get("window_days", 0),
+            requirements=tuple(recorded),
+            standards=tuple(standards),
+            pacing=Pacing(**{key: pacing[key] for key in PACING_FIELDS if key in pacing}),
+        ),
+        [],
+    )
+
+
+def _required_modules(
+    data, modules: dict[str, Module], quizzes: dict[str, Quiz], report
+) -> list[ProgramModule]:
+    required = []
     for item in data["modules"]:
         if not check_mapping(item, MODULE_FIELDS, "a required module", report):
             continue
@@ -89,9 +122,12 @@ def load_program(
         if quiz is None:
             report(item.line_of("module"), f"module '{module_id}' has no quiz to pass")
             continue
-        pass_mark = max(quiz.pass_mark, item.get("quiz_pass_mark", 0))
-        required_modules.append(ProgramModule(module_id, quiz.id, pass_mark))
-    required_scenarios = []
+        required.append(ProgramModule(module_id, quiz.id, max(quiz.pass_mark, item.get("quiz_pass_mark", 0))))
+    return required
+
+
+def _required_scenarios(data, scenarios: dict[str, Scenario], report) -> list[ProgramScenario]:
+    required = []
     for item in data.get("scenarios") or []:
         if not check_mapping(item, SCENARIO_FIELDS, "a required scenario", report):
             continue
@@ -99,15 +135,11 @@ def load_program(
         if scenario is None:
             report(item.line_of("scenario"), f"scenario '{item['scenario']}' does not exist")
             continue
-        required_scenarios.append(
-            ProgramScenario(scenario.id, max(scenario.pass_score, item.get("pass_score", 0)))
-        )
-    renewal = data.get("renewal") or {}
-    if renewal:
-        check_mapping(renewal, RENEWAL_FIELDS, "renewal", report)
-    pacing = data.get("pacing") or {}
-    if pacing:
-        check_mapping(pacing, PACING_FIELDS, "pacing", report)
+        required.append(ProgramScenario(scenario.id, max(scenario.pass_score, item.get("pass_score", 0))))
+    return required
+
+
+def _recorded_requirements(data, report) -> list[ProgramRequirement]:
     recorded: list[ProgramRequirement] = []
     for item in data.get("requirements") or []:
         if not check_mapping(item, REQUIREMENT_FIELDS, "a recorded requirement", report):
@@ -130,6 +162,10 @@ def load_program(
                 from_sessions=bool(item.get("from_sessions")),
             )
         )
+    return recorded
+
+
+def _standards(data, report) -> list[TrainingStandard]:
     standards: list[TrainingStandard] = []
     for item in data.get("standards") or []:
         if not check_mapping(item, STANDARD_FIELDS, "a training standard", report):
@@ -138,35 +174,25 @@ def load_program(
             report(item.line_of("id"), f"standard id '{item['id']}' is used twice")
             continue
         standards.append(TrainingStandard(item["id"], item["title"].strip(), item["source"].strip()))
+    return standards
+
+
+def _unknown_standards(
+    modules: dict[str, Module], standards: list[TrainingStandard], path: str
+) -> list[ContentProblem]:
+    """Standards a module claims that the program does not list, reported at the module."""
     known = {t.id for t in standards}
-    for module in modules.values():
-        for standard_id in module.standards:
-            if standard_id not in known:
-                problems.append(
-                    ContentProblem(
-                        module.path,
-                        module.standards_line,
-                        f"standard '{standard_id}' is not among the standards in {path}"
-                        + (f" ({', '.join(sorted(known))})" if known else ""),
-                    )
-                )
-    if problems:
-        return None, problems
-    return (
-        Program(
-            title=data["title"].strip(),
-            modules=tuple(required_modules),
-            scenarios=tuple(required_scenarios),
-            minimum_minutes=data["minimum_minutes"],
-            sign_off=data["sign_off"],
-            validity_days=data["validity_days"],
-            renewal_window_days=renewal.get("window_days", 0),
-            requirements=tuple(recorded),
-            standards=tuple(standards),
-            pacing=Pacing(**{key: pacing[key] for key in PACING_FIELDS if key in pacing}),
-        ),
-        [],
-    )
+    return [
+        ContentProblem(
+            module.path,
+            module.standards_line,
+            f"standard '{standard_id}' is not among the standards in {path}"
+            + (f" ({', '.join(sorted(known))})" if known else ""),
+        )
+        for module in modules.values()
+        for standard_id in module.standards
+        if standard_id not in known
+    ]
 
 
 def default_program(modules: dict[str, Module], quizzes: dict[str, Quiz]) -> Program:

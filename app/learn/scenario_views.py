@@ -35,52 +35,62 @@ def scenario(scenario_id: str):
     return _render_player(scenario, module, scenario_services.open_run(current_user.id, scenario))
 
 
+ALREADY_ANSWERED = "That part of the conversation is already answered; it carries on from here."
+
+
 @bp.post("/scenarios/<scenario_id>")
 @login_required
 def scenario_turn(scenario_id: str):
     """Take one turn: keep a typed reply, or record a choice and move the conversation on."""
     scenario, module = _scenario_and_module(scenario_id)
     player_url = url_for("learn.scenario", scenario_id=scenario.id)
-    run = scenario_services.open_run(current_user.id, scenario)
-    node_id, position = request.form.get("node", ""), request.form.get("position", "")
-    if run is None and node_id == scenario.start and position == "0":
-        check = scenario_services.start_check(current_user.id, scenario, _pacing(), utcnow())
-        if not check.allowed:
-            flash(check.reason, "error")
-            return redirect(player_url)
-        run = scenario_services.start_run(
-            current_user.id, scenario, module, current_app.extensions["course"].version
-        )
-    if run is None or node_id != run.current_node or position != str(len(run.steps)):
-        flash("That part of the conversation is already answered; it carries on from here.", "info")
+    run, refusal = _run_for_this_turn(scenario, module)
+    if run is None:
+        flash(refusal, "error" if refusal != ALREADY_ANSWERED else "info")
         return redirect(player_url)
     node = scenario.nodes[run.current_node]
-
     if "reply" in request.form and node.reply_prompt and run.pending_reply is None:
-        reply = request.form["reply"].strip()
-        if not reply or len(reply) > MAX_REPLY:
-            message = (
-                "Type what you would say first." if not reply else f"Keep it under {MAX_REPLY} characters."
-            )
-            return _render_player(scenario, module, run, reply_error=message, typed=reply), 422
-        scenario_services.keep_reply(run, node.id, reply)
-        record_activity(current_user)
-        db.session.commit()
-        return redirect(player_url)
-
-    choice = node.choice_by_id.get(request.form.get("choice", ""))
+        return _keep_reply(scenario, module, run, node, player_url)
     if node.reply_prompt and run.pending_reply is None:
         return redirect(player_url)  # the typed reply comes before the choices
+    choice = node.choice_by_id.get(request.form.get("choice", ""))
     if choice is None:
         return _render_player(scenario, module, run, choice_error="Choose one of the responses."), 422
     if not scenario_services.choose(run, scenario, len(run.steps), choice):
         db.session.rollback()
-        flash("That part of the conversation is already answered; it carries on from here.", "info")
+        flash(ALREADY_ANSWERED, "info")
         return redirect(player_url)
     record_activity(current_user)
     db.session.commit()
     if scenario.nodes[choice.to].ending:
         return redirect(url_for("learn.scenario_run", scenario_id=scenario.id, run_id=run.id))
+    return redirect(player_url)
+
+
+def _run_for_this_turn(scenario: Scenario, module: Module) -> tuple[ScenarioRun | None, str | None]:
+    """The open run this form answers (started now, for a first turn the pacing allows), or why not."""
+    run = scenario_services.open_run(current_user.id, scenario)
+    node_id, position = request.form.get("node", ""), request.form.get("position", "")
+    if run is None and node_id == scenario.start and position == "0":
+        check = scenario_services.start_check(current_user.id, scenario, _pacing(), utcnow())
+        if not check.allowed:
+            return None, check.reason
+        run = scenario_services.start_run(
+            current_user.id, scenario, module, current_app.extensions["course"].version
+        )
+    if run is None or node_id != run.current_node or position != str(len(run.steps)):
+        return None, ALREADY_ANSWERED
+    return run, None
+
+
+def _keep_reply(scenario: Scenario, module: Module, run: ScenarioRun, node, player_url: str):
+    reply = request.form["reply"].strip()
+    if not reply or len(reply) > MAX_REPLY:
+        message = "Type what you would say first." if not reply else f"Keep it under {MAX_REPLY} characters."
+        return _render_player(scenario, module, run, reply_error=message, typed=reply), 422
+    scenario_services.keep_reply(run, node.id, reply)
+    record_activity(current_user)
+    db.session.commit()
     return redirect(player_url)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
@@ -69,10 +69,47 @@ def seed_trainees(
     rng = random.Random(seed)
     now = now or utcnow()
     batch = secrets.token_hex(3)
-    password_hash = generate_password_hash(DEMO_TRAINEE_PASSWORD)  # slow on purpose: once
+    cohort_ids = _create_cohorts(batch, count, now)
+    stages = rng.choices([s for s, _ in STAGES], weights=[w for _, w in STAGES], k=count)
+    users = _create_users(batch, stages, cohort_ids, rng, now)
+    made = _Made()
+    for (user_id, registered), stage in zip(users, stages, strict=True):
+        _trainee_history(course, user_id, registered, stage, rng, now, made)
+    made.insert()
+    refresh(course, [user_id for user_id, _ in users], now)
+    return SeedResult(
+        count, len(cohort_ids), len(made.views), len(made.attempts), len(made.runs), len(made.events)
+    )
 
+
+@dataclass
+class _Made:
+    """Rows of demo records waiting to be inserted together."""
+
+    views: list = field(default_factory=list)
+    attempts: list = field(default_factory=list)
+    runs: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    recorded: list = field(default_factory=list)
+    activity: list = field(default_factory=list)  # (user id, last active, seconds on task)
+
+    def insert(self) -> None:
+        _insert_chunked(SectionView, self.views)
+        _insert_chunked(QuizAttempt, self.attempts)
+        _insert_chunked(ScenarioRun, self.runs)
+        _insert_chunked(CertificationEvent, self.events)
+        _insert_chunked(RequirementRecord, self.recorded)
+        db.session.execute(
+            User.__table__.update()
+            .where(User.__table__.c.id == db.bindparam("uid"))
+            .values(last_activity_at=db.bindparam("last"), seconds_on_task=db.bindparam("seconds")),
+            [{"uid": uid, "last": last, "seconds": seconds} for uid, last, seconds in self.activity],
+        )
+
+
+def _create_cohorts(batch: str, count: int, now: datetime) -> list[int]:
     cohort_count = max(1, -(-count // TRAINEES_PER_COHORT))
-    cohort_rows = [
+    rows = [
         {
             "name": f"Demo cohort {batch}-{n + 1:03d}",
             "invite_code": secrets.token_urlsafe(16),
@@ -80,16 +117,20 @@ def seed_trainees(
         }
         for n in range(cohort_count)
     ]
-    db.session.execute(insert(Cohort), cohort_rows)
-    cohort_ids = list(db.session.scalars(select(Cohort.id).where(Cohort.name.like(f"Demo cohort {batch}-%"))))
+    db.session.execute(insert(Cohort), rows)
+    return list(db.session.scalars(select(Cohort.id).where(Cohort.name.like(f"Demo cohort {batch}-%"))))
 
-    stages = rng.choices([s for s, _ in STAGES], weights=[w for _, w in STAGES], k=count)
-    user_rows = []
+
+def _create_users(
+    batch: str, stages: list[str], cohort_ids: list[int], rng: random.Random, now: datetime
+) -> list:
+    password_hash = generate_password_hash(DEMO_TRAINEE_PASSWORD)  # slow on purpose: once
+    rows = []
     for n, stage in enumerate(stages):
         registered = now - timedelta(
             days=rng.randint(400, 700) if stage == "expired" else rng.randint(1, 330)
         )
-        user_rows.append(
+        rows.append(
             {
                 "email": f"trainee-{batch}-{n + 1}@example.org",
                 "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
@@ -102,91 +143,91 @@ def seed_trainees(
                 "standing_stale": True,
             }
         )
-    _insert_chunked(User, user_rows)
-    users = db.session.execute(
+    _insert_chunked(User, rows)
+    return db.session.execute(
         select(User.id, User.created_at).where(User.email.like(f"trainee-{batch}-%")).order_by(User.id)
     ).all()
 
-    views, attempts, runs, events, recorded, activity = [], [], [], [], [], []
-    for (user_id, registered), stage in zip(users, stages, strict=True):
-        done_modules = _modules_done(course, stage, rng)
-        start = registered + timedelta(hours=rng.randint(1, 48))
-        moment = start
-        for index, module in enumerate(course.modules):
-            if index > done_modules:
-                break
-            sections = (
-                module.sections
-                if index < done_modules
-                else module.sections[: rng.randint(0, len(module.sections) - 1)]
-            )
-            for section in sections:
-                moment += timedelta(minutes=rng.randint(2, 6))
-                views.append(
-                    {
-                        "user_id": user_id,
-                        "module_id": module.id,
-                        "section_id": section.id,
-                        "module_version": module.version,
-                        "viewed_at": moment,
-                    }
-                )
-            if index < done_modules:
-                moment = _quiz_and_role_play(course, module, user_id, moment, rng, attempts, runs)
-        last = moment if stage != "not_started" else None
-        if stage in ("midway", "awaiting_review", "certified", "expired", "revoked"):
-            complete = stage != "midway" or rng.random() < 0.3
-            for required in course.program.requirements if course.program else ():
-                if complete or rng.random() < 0.5:
-                    recorded.append(
-                        {
-                            "user_id": user_id,
-                            "requirement_id": required.id,
-                            "completed_on": min(now, registered + timedelta(days=rng.randint(3, 20))),
-                            "hours": required.hours,
-                            "note": None,
-                            "recorded_by": None,
-                            "recorded_at": now,
-                        }
-                    )
-        if stage in ("certified", "expired", "revoked"):
-            signed = (
-                now - timedelta(days=rng.randint(370, 500))
-                if stage == "expired"
-                else max(moment + timedelta(days=1), now - timedelta(days=rng.randint(1, 300)))
-            )
-            signed = min(signed, now)
-            events.append(_decision(user_id, "sign_off", signed, course))
-            if stage == "revoked":
-                events.append(
-                    _decision(
-                        user_id,
-                        "revoke",
-                        min(now, signed + timedelta(days=20)),
-                        course,
-                        reason="Demo: the programme withdrew this mentor.",
-                    )
-                )
-        if stage in ("early", "midway"):  # still going, or stalled: quiet for over two weeks
-            stalled = rng.random() < 0.3
-            last = now - (
-                timedelta(days=rng.randint(15, 60)) if stalled else timedelta(hours=rng.randint(1, 300))
-            )
-        activity.append((user_id, last, int((moment - start).total_seconds()) if last else 0))
 
-    _insert_chunked(SectionView, views)
-    _insert_chunked(QuizAttempt, attempts)
-    _insert_chunked(ScenarioRun, runs)
-    _insert_chunked(CertificationEvent, events)
-    _insert_chunked(RequirementRecord, recorded)
-    db.session.execute(
-        User.__table__.update()
-        .where(User.__table__.c.id == db.bindparam("uid"))
-        .values(last_activity_at=db.bindparam("last"), seconds_on_task=db.bindparam("seconds")),
-        [{"uid": uid, "last": last, "seconds": seconds} for uid, last, seconds in activity],
+def _trainee_history(course, user_id, registered, stage, rng, now, made: _Made) -> None:
+    """One demo trainee's reading, attempts, records and decisions, as far as ``stage`` goes."""
+    start = registered + timedelta(hours=rng.randint(1, 48))
+    moment = _reading_and_assessments(course, user_id, stage, start, rng, made)
+    last = moment if stage != "not_started" else None
+    if stage in ("midway", "awaiting_review", "certified", "expired", "revoked"):
+        _recorded_requirements(course, user_id, registered, stage, rng, now, made)
+    if stage in ("certified", "expired", "revoked"):
+        _decisions(course, user_id, stage, moment, rng, now, made)
+    if stage in ("early", "midway"):  # still going, or stalled: quiet for over two weeks
+        stalled = rng.random() < 0.3
+        last = now - (
+            timedelta(days=rng.randint(15, 60)) if stalled else timedelta(hours=rng.randint(1, 300))
+        )
+    made.activity.append((user_id, last, int((moment - start).total_seconds()) if last else 0))
+
+
+def _reading_and_assessments(course, user_id, stage, start, rng, made: _Made) -> datetime:
+    done_modules = _modules_done(course, stage, rng)
+    moment = start
+    for index, module in enumerate(course.modules):
+        if index > done_modules:
+            break
+        sections = (
+            module.sections
+            if index < done_modules
+            else module.sections[: rng.randint(0, len(module.sections) - 1)]
+        )
+        for section in sections:
+            moment += timedelta(minutes=rng.randint(2, 6))
+            made.views.append(
+                {
+                    "user_id": user_id,
+                    "module_id": module.id,
+                    "section_id": section.id,
+                    "module_version": module.version,
+                    "viewed_at": moment,
+                }
+            )
+        if index < done_modules:
+            moment = _quiz_and_role_play(course, module, user_id, moment, rng, made.attempts, made.runs)
+    return moment
+
+
+def _recorded_requirements(course, user_id, registered, stage, rng, now, made: _Made) -> None:
+    complete = stage != "midway" or rng.random() < 0.3
+    for required in course.program.requirements if course.program else ():
+        if complete or rng.random() < 0.5:
+            made.recorded.append(
+                {
+                    "user_id": user_id,
+                    "requirement_id": required.id,
+                    "completed_on": min(now, registered + timedelta(days=rng.randint(3, 20))),
+                    "hours": required.hours,
+                    "note": None,
+                    "recorded_by": None,
+                    "recorded_at": now,
+                }
+            )
+
+
+def _decisions(course, user_id, stage, moment, rng, now, made: _Made) -> None:
+    signed = (
+        now - timedelta(days=rng.randint(370, 500))
+        if stage == "expired"
+        else max(moment + timedelta(days=1), now - timedelta(days=rng.randint(1, 300)))
     )
-    refresh(course, [user_id for user_id, _ in users], now)
-    return SeedResult(count, cohort_count, len(views), len(attempts), len(runs), len(events))
+    signed = min(signed, now)
+    made.events.append(_decision(user_id, "sign_off", signed, course))
+    if stage == "revoked":
+        made.events.append(
+            _decision(
+                user_id,
+                "revoke",
+                min(now, signed + timedelta(days=20)),
+                course,
+                reason="Demo: the programme withdrew this mentor.",
+            )
+        )
 
 
 def _modules_done(course: Course, stage: str, rng: random.Random) -> int:

@@ -23,19 +23,19 @@ def certificate(certificate_id: str):
     course = current_app.extensions["course"]
     mentor = db.session.get(User, event.user_id)
     standing = standing_of(course, mentor.id)
-    if standing.certificate_id != certificate_id:
-        state = "replaced"  # a newer certificate was issued after this one expired
-    elif standing.status == "revoked":
-        state = "revoked"
-    elif standing.valid:
-        state = "valid"
-    else:
-        state = "expired"
     return render_template(
         "verify/certificate.html",
         name=mentor.name,
         issued=event.at,
         standing=standing,
-        state=state,
+        state=_state(standing, certificate_id),
         program=course.program,
     )
+
+
+def _state(standing, certificate_id: str) -> str:
+    if standing.certificate_id != certificate_id:
+        return "replaced"  # a newer certificate was issued after this one expired
+    if standing.status == "revoked":
+        return "revoked"
+    return "valid" if standing.valid else "expired"
