@@ -49,33 +49,27 @@ def _sections_item(module: Module, records: Records) -> Requirement:
 
 def _quiz_item(module: Module, required: ProgramModule, results) -> Requirement:
     passes = [r.at for r in results if quiz_passes(r, required.quiz_pass_mark)]
-    best = max((r.score for r in results), default=None)
-    return Requirement(
-        "quiz",
-        module.id,
-        f"Pass the {module.title} quiz",
-        bool(passes),
-        f"best {best}%, pass mark {required.quiz_pass_mark}%"
-        if best is not None
-        else f"not taken yet, pass mark {required.quiz_pass_mark}%",
-        min(passes) if passes else None,
+    return _scored_item(
+        "quiz", module.id, f"Pass the {module.title} quiz", passes, results, required.quiz_pass_mark, "taken"
     )
 
 
 def _scenario_item(course: Course, required: ProgramScenario, results) -> Requirement:
     scenario = course.scenario_by_id[required.scenario_id]
     passes = [r.at for r in results if r.passed and r.score >= required.pass_score]
+    title = f"Pass the role-play “{scenario.title}”"
+    return _scored_item("scenario", scenario.id, title, passes, results, required.pass_score, "played")
+
+
+def _scored_item(kind: str, target: str, title: str, passes: list, results, pass_mark: int, tried: str):
+    """A quiz or role-play on the checklist: done at its first pass, with the best score so far."""
     best = max((r.score for r in results), default=None)
-    return Requirement(
-        "scenario",
-        scenario.id,
-        f"Pass the role-play “{scenario.title}”",
-        bool(passes),
-        f"best {best}%, pass mark {required.pass_score}%"
+    progress = (
+        f"best {best}%, pass mark {pass_mark}%"
         if best is not None
-        else f"not played yet, pass mark {required.pass_score}%",
-        min(passes) if passes else None,
+        else f"not {tried} yet, pass mark {pass_mark}%"
     )
+    return Requirement(kind, target, title, bool(passes), progress, min(passes) if passes else None)
 
 
 def _time_item(program: Program, records: Records) -> Requirement:
