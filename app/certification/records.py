@@ -136,11 +136,19 @@ class RowKind:
             statement = statement.join(target, on)
         return statement.where(self.user_id.in_(user_ids), self.where(user_ids))
 
+    def __post_init__(self) -> None:
+        # Where each field sits in a row (kind, user_id, then the slots), in the type's field order.
+        slots = list(SLOTS)
+        positions = tuple(2 + slots.index(self.fields[name][0]) for name in self.row_type._fields[1:])
+        object.__setattr__(self, "positions", positions)
+
     def read(self, row) -> NamedTuple:
-        values = {name: row._mapping[slot] for name, (slot, _) in self.fields.items()}
-        for name, convert in self.decode.items():
-            values[name] = convert(values[name])
-        return self.row_type(user_id=row.user_id, **values)
+        found = self.row_type(row[1], *(row[i] for i in self.positions))
+        if self.decode:
+            found = found._replace(
+                **{name: convert(getattr(found, name)) for name, convert in self.decode.items()}
+            )
+        return found
 
 
 def _in_slot(column, type_):

@@ -18,4 +18,4 @@ def staff_only():
     return None
 
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+from . import presenters, views  # noqa: E402,F401  (routes and template helpers register themselves on bp)

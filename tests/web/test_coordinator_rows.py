@@ -5,8 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from flask import render_template_string
-
+from app.coordinate.presenters import mentor_rows
 from app.extensions import db
 from app.models import Cohort, Role, utcnow
 from app.people.roster import MentorFilter, MentorRow, page_query
@@ -33,7 +32,7 @@ ROW = MentorRow(
 
 def cells(app, row: MentorRow) -> dict[str, str]:
     with app.test_request_context("/coordinator/"):
-        html = render_template_string('{% from "coordinate/_mentor_row.html" import mentor_row %}{{ mentor_row(row) }}', row=row)
+        html = str(mentor_rows([row]))
     return {cell["data-column"]: " ".join(cell.text.split()) for cell in elements(html, "td")}
 
 
@@ -49,7 +48,7 @@ def test_each_column_shows_its_own_value(app):
         "last-activity": "05 Mar 2026",
     }
     with app.test_request_context("/coordinator/"):
-        html = render_template_string('{% from "coordinate/_mentor_row.html" import mentor_row %}{{ mentor_row(row) }}', row=ROW)
+        html = str(mentor_rows([ROW]))
     assert elements(html, "a")[0]["href"] == "/coordinator/mentors/41"
 
 

@@ -1,0 +1,60 @@
+"""The coordinator list's rows as dashboard-style pieces (web/fragments.py): each row's CHOICES
+decide its markup, its other fields are printed. The markup is in coordinate/_mentor_row.html."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from flask import url_for
+from markupsafe import Markup
+
+from ..people.roster import MentorRow
+from ..web.fragments import render_each
+from ..web.templating import time_tag
+from . import bp
+
+
+class MentorLine(NamedTuple):
+    CHOICES = ("status", "has_cohort", "has_quiz_mean", "has_scenario_mean")
+
+    status: str
+    has_cohort: bool
+    has_quiz_mean: bool
+    has_scenario_mean: bool
+    id: int
+    link: str
+    name: str
+    email: str
+    cohort: str | None
+    progress: int
+    quizzes_passed: int
+    quiz_best_mean: int | None
+    scenarios_passed: int
+    scenario_best_mean: int | None
+    last_activity: Markup
+
+
+@bp.app_template_global()
+def mentor_rows(rows: Iterable[MentorRow]) -> Markup:
+    return render_each("coordinate/_mentor_row.html", "mentor_row", (_line(row) for row in rows))
+
+
+def _line(row: MentorRow) -> MentorLine:
+    return MentorLine(
+        status=row.status,
+        has_cohort=row.cohort is not None,
+        has_quiz_mean=row.quiz_best_mean is not None,
+        has_scenario_mean=row.scenario_best_mean is not None,
+        id=row.id,
+        link=url_for("coordinate.mentor", user_id=row.id),
+        name=row.name,
+        email=row.email,
+        cohort=row.cohort,
+        progress=row.progress,
+        quizzes_passed=row.quizzes_passed or 0,
+        quiz_best_mean=row.quiz_best_mean,
+        scenarios_passed=row.scenarios_passed or 0,
+        scenario_best_mean=row.scenario_best_mean,
+        last_activity=time_tag(row.last_activity_at),
+    )
