@@ -126,6 +126,13 @@ class RowKind:
     where: Callable[[Any], Any] = lambda user_ids: True  # noqa: E731  (no extra condition)
     join: tuple = ()
     decode: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    positions: tuple[int, ...] = field(init=False, repr=False)  # where each field sits in a row
+
+    def __post_init__(self) -> None:
+        # A row is (kind, user_id, then the slots); fields in the result type's order.
+        slots = list(SLOTS)
+        positions = tuple(2 + slots.index(self.fields[name][0]) for name in self.row_type._fields[1:])
+        object.__setattr__(self, "positions", positions)
 
     def branch(self, user_ids):
         by_slot = {slot: column for slot, column in self.fields.values()}
@@ -135,12 +142,6 @@ class RowKind:
         for target, on in self.join:
             statement = statement.join(target, on)
         return statement.where(self.user_id.in_(user_ids), self.where(user_ids))
-
-    def __post_init__(self) -> None:
-        # Where each field sits in a row (kind, user_id, then the slots), in the type's field order.
-        slots = list(SLOTS)
-        positions = tuple(2 + slots.index(self.fields[name][0]) for name in self.row_type._fields[1:])
-        object.__setattr__(self, "positions", positions)
 
     def read(self, row) -> NamedTuple:
         found = self.row_type(row[1], *(row[i] for i in self.positions))
