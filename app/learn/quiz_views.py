@@ -128,7 +128,9 @@ def attempt_result(module_id: str, attempt_id: int):
         result=result,
         drawn={d.question_id: d for d in drawn_questions(attempt)},
         show_key=quiz.review == "always" or passed,
-        revisit={q.id: _teaching_section(q) for q in quiz.questions if q.section},
+        revisit={
+            r.question.id: _teaching_section(r.question) for r in result.questions if r.question.section
+        },
     )
 
 

@@ -30,14 +30,20 @@ def may_start(
             f"You have used all {quiz.max_attempts} attempts at this quiz. Your coordinator can advise you on next steps.",
         )
     if quiz.cooldown_minutes and last_failed_at is not None:
-        retry_at = last_failed_at + timedelta(minutes=quiz.cooldown_minutes)
-        if now < retry_at:
-            minutes = max(1, math.ceil((retry_at - now).total_seconds() / 60))
-            return StartCheck(
-                False,
-                f"Your next attempt opens at {retry_at:%H:%M} UTC, in about {minutes} "
-                f"minute{'s' if minutes != 1 else ''}. Use the time to revisit the sections behind "
-                "the questions you missed.",
-                retry_at,
-            )
+        advice = "Use the time to revisit the sections behind the questions you missed."
+        return after_cooldown("attempt", last_failed_at, quiz.cooldown_minutes, now, advice)
     return StartCheck(True)
+
+
+def after_cooldown(what: str, failed_at: datetime, minutes: int, now: datetime, advice: str) -> StartCheck:
+    """Refused, with the time it opens, until ``minutes`` after a try that did not pass."""
+    opens = failed_at + timedelta(minutes=minutes)
+    if now >= opens:
+        return StartCheck(True)
+    left = max(1, math.ceil((opens - now).total_seconds() / 60))
+    return StartCheck(
+        False,
+        f"Your next {what} opens at {opens:%H:%M} UTC, in about {left} minute{'s' if left != 1 else ''}. "
+        + advice,
+        opens,
+    )

@@ -6,13 +6,12 @@ counts as done is decided the same way by every worker and is easy to test.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..course.model import Pacing, Section
-from .attempts import StartCheck
+from .attempts import StartCheck, after_cooldown
 
 # Reading credited to time on task for one section, at most: the trainee probably stepped away.
 READING_CREDIT_CAP = timedelta(minutes=15)
@@ -66,14 +65,6 @@ def may_start_run(pacing: Pacing, runs: Sequence[FinishedRun], now: datetime) ->
     finished = [run for run in runs if run.finished_at is not None]
     latest = max(finished, key=lambda run: run.finished_at, default=None)
     if pacing.roleplay_cooldown_minutes and latest is not None and not latest.passed:
-        opens = latest.finished_at + timedelta(minutes=pacing.roleplay_cooldown_minutes)
-        if now < opens:
-            minutes = max(1, math.ceil((opens - now).total_seconds() / 60))
-            return StartCheck(
-                False,
-                f"Your next run opens at {opens:%H:%M} UTC, in about {minutes} "
-                f"minute{'s' if minutes != 1 else ''}. Read the debrief of your last run first: "
-                "it says what would have helped.",
-                opens,
-            )
+        advice = "Read the debrief of your last run first: it says what would have helped."
+        return after_cooldown("run", latest.finished_at, pacing.roleplay_cooldown_minutes, now, advice)
     return StartCheck(True)
