@@ -1,9 +1,10 @@
 """A substring index over trainees' names and emails, so the coordinator list's search does not
 read every account. SQLite: an FTS5 table with the trigram tokenizer, kept in step with ``users``
-by triggers. PostgreSQL: pg_trgm GIN indexes, which serve ``LIKE '%…%'`` directly.
+by triggers. PostgreSQL: one pg_trgm GIN index over active trainees' name and email together
+(``searchable_text``), which serves ``LIKE '%…%'`` on that expression directly.
 
 Neither is a model: they are created beside ``users`` (by ``create_all`` through these DDL events,
-and by migration 0011 from the same statements) and left out of schema comparisons.
+and by migrations 0011 and 0015 from the same statements) and left out of schema comparisons.
 
 A later migration that rebuilds ``users`` on SQLite (``batch_alter_table`` in "move and copy"
 mode) drops its triggers with the old table: such a migration must create them again.
@@ -11,9 +12,20 @@ mode) drops its triggers with the old table: such a migration must create them a
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event
+from sqlalchemy import DDL, event, func, literal_column
 
 from .user import User
+
+# Name and email in one text, as the PostgreSQL index holds it. The newline keeps a search from
+# matching across the two: a search box cannot type one. Written as SQL (not a bound value) so
+# the planner sees the index's own expression.
+SEARCH_EXPRESSION = "(lower(name) || chr(10) || email)"
+
+
+def searchable_text():
+    """``SEARCH_EXPRESSION`` as the query writes it, for ``LIKE`` on PostgreSQL."""
+    return func.lower(User.name).concat(literal_column("chr(10)")).concat(User.email)
+
 
 SEARCH_DDL = {
     "sqlite": [
@@ -32,8 +44,8 @@ SEARCH_DDL = {
     ],
     "postgresql": [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        "CREATE INDEX ix_users_name_trgm ON users USING gin (lower(name) gin_trgm_ops)",
-        "CREATE INDEX ix_users_email_trgm ON users USING gin (email gin_trgm_ops)",
+        f"CREATE INDEX ix_users_search_trgm ON users USING gin ({SEARCH_EXPRESSION} gin_trgm_ops) "
+        "WHERE role = 'trainee' AND deactivated_at IS NULL",
     ],
 }
 DROP_DDL = {"sqlite": ["DROP TABLE IF EXISTS user_search"], "postgresql": []}

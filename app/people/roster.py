@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.base import UTCDateTime
-from ..models.search import SHORTEST_INDEXED
+from ..models.search import SHORTEST_INDEXED, searchable_text
 
 PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
@@ -109,7 +109,7 @@ def status_is(status: str, now: datetime):
 class _Shape:
     """What decides the SQL of a list query; the values go in as bind parameters."""
 
-    search: str  # "", "like" or "index" (SQLite's trigram table; PostgreSQL's LIKE uses its own)
+    search: str  # "", "like", "index" (SQLite's trigram table) or "trigram" (PostgreSQL's index)
     status: str
     by_cohort: bool
     stalled: bool
@@ -132,9 +132,9 @@ class _Shape:
 def _search_kind(q: str) -> str:
     if not q:
         return ""
-    if db.engine.dialect.name == "sqlite" and len(q) >= SHORTEST_INDEXED:
-        return "index"
-    return "like"
+    if db.engine.dialect.name == "postgresql":
+        return "trigram"
+    return "index" if len(q) >= SHORTEST_INDEXED else "like"
 
 
 def _values(filters: MentorFilter, now: datetime) -> dict:
@@ -170,30 +170,24 @@ def changed_since(query, since: datetime, now: datetime):
 
 
 def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list[MentorRow], int]:
-    """One page of trainees and the total that match, with statements built once per shape of
-    filters (building them cost more than running them on a page of 50).
-
-    A search counts its matches in the page's own statement (``COUNT(*) OVER ()``): the matches
-    are few and sorted whole anyway, so the index is read once. Without one, a separate count
-    lets the name, email and activity sorts stop after one page of their index."""
+    """One page of trainees and the total that match, in one statement (on PostgreSQL each
+    statement is a round trip), built once per shape of filters: building them cost more than
+    running them on a page of 50. Only a page past the end, which has no row to carry the
+    total, counts apart."""
     shape = _Shape.of(filters)
     values = _values(filters, now)
     page = {**values, "limit": PAGE_SIZE, "offset": (filters.page - 1) * PAGE_SIZE}
     connection = db.session.connection()
-    if shape.search:
-        rows = connection.execute(_page_statement(shape), page).all()
-        if rows:
-            return _plain(rows), rows[0].total
-    else:
-        rows = None
-    total = connection.execute(_count_statement(shape), values).scalar() or 0
-    if rows is None:
-        rows = connection.execute(_page_statement(shape), page).all()
-    return _plain(rows), total
+    rows = connection.execute(_page_statement(shape), page).all()
+    if rows:
+        return _plain(rows), rows[0].total
+    if filters.page == 1:
+        return [], 0
+    return [], connection.execute(_count_statement(shape), values).scalar() or 0
 
 
 def _plain(rows) -> list[MentorRow]:
-    width = len(MentorRow._fields)  # a search's rows end with its total
+    width = len(MentorRow._fields)  # each row ends with the total
     return [MentorRow._make(row[:width]) for row in rows]
 
 
@@ -204,7 +198,7 @@ def page_query(filters: MentorFilter, now: datetime):
 
 
 def count_query(filters: MentorFilter, now: datetime):
-    """The statement ``mentor_page`` runs for the total, with its values bound."""
+    """The count ``mentor_page`` runs within its page (or apart, past the last), values bound."""
     return _count_statement(_Shape.of(filters)).params(**_values(filters, now))
 
 
@@ -253,20 +247,25 @@ def _trainee_columns():
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _page_statement(shape: _Shape):
+    """A page of rows, each carrying the total that match.
+
+    Without a search the total is a separate count in the same statement, so the name, email
+    and activity sorts still stop after one page of their index. A search counts its matches as
+    it sorts them (``COUNT(*) OVER ()``): the matches are few and sorted whole anyway, so the
+    index is read once; it sorts them by id alone and reads the page's rows in full after, as
+    carrying every column of each match (164 of them for "patel" among 10,000 trainees)
+    through the count and the sort was a fifth of the statement's work in SQLite."""
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
     if not shape.search:
-        return _trainee_statement(shape).order_by(*_ordering(shape)).limit(limit).offset(offset)
-    # A search counts and sorts its matches by id alone, then reads the page's rows in full.
-    # Carrying every column of each match (164 of them for "patel" among 10,000 trainees)
-    # through the count and the sort was a fifth of the statement's work in SQLite.
-    matches = (
-        _filtered(
-            select(User.id, func.count().over().label("total"))
-            .select_from(User)
-            .join(Standing, Standing.user_id == User.id),
-            shape,
-            bindparam("now", type_=UTCDateTime()),
+        total = _count_statement(shape).scalar_subquery().label("total")
+        return (
+            _trainee_statement(shape).add_columns(total).order_by(*_ordering(shape)).limit(limit).offset(offset)
         )
+    matches = select(User.id, func.count().over().label("total")).select_from(User)
+    if _reads_standings(shape):
+        matches = matches.join(Standing, Standing.user_id == User.id)
+    matches = (
+        _filtered(matches, shape, bindparam("now", type_=UTCDateTime()))
         .order_by(*_ordering(shape))
         .limit(limit)
         .offset(offset)
@@ -290,6 +289,11 @@ def _count_statement(shape: _Shape):
     return _filtered(query, shape, bindparam("now", type_=UTCDateTime()))
 
 
+def _reads_standings(shape: _Shape) -> bool:
+    """Whether the filters or the sort read a standings column (every trainee has a standing)."""
+    return bool(shape.status or shape.stalled) or shape.sort in STANDINGS_SORTS
+
+
 def _filtered(query, shape: _Shape, now):
     """The list's filters, shared by the rows and the count."""
     # A deactivated account is no longer a mentor in training, nor one to match.
@@ -299,6 +303,8 @@ def _filtered(query, shape: _Shape, now):
             literal_column("user_search").op("MATCH")(bindparam("phrase", type_=String))
         )
         query = query.where(User.id.in_(matches))
+    elif shape.search == "trigram":
+        query = query.where(searchable_text().like(bindparam("pattern", type_=String), escape="\\"))
     elif shape.search == "like":
         pattern = bindparam("pattern", type_=String)
         query = query.where(
@@ -329,6 +335,9 @@ SORT_COLUMNS = {
     "quiz": (lambda: Standing.quiz_best_mean, True),
     "scenario": (lambda: Standing.scenario_best_mean, True),
 }
+
+
+STANDINGS_SORTS = {"status", "progress", "quiz", "scenario"}
 
 
 def _ordering(shape: _Shape):

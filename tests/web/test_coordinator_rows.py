@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
+import pytest
+
 from app.coordinate.presenters import mentor_rows
 from app.extensions import db
 from app.models import Cohort, Role, utcnow
@@ -80,10 +82,11 @@ def test_coordinator_rows_escape_what_trainees_typed(app, coordinator, make_user
     assert row["data-status"] == "not_started"
 
 
-def test_the_list_query_selects_the_row_fields_in_order(app):
+@pytest.mark.parametrize("filters", [MentorFilter(), MentorFilter(q="pat")])
+def test_the_list_query_selects_the_row_fields_in_order_then_the_total(app, filters):
     with app.app_context():
-        columns = list(page_query(MentorFilter(), utcnow()).selected_columns.keys())
-        assert columns == list(MentorRow._fields)
+        columns = list(page_query(filters, utcnow()).selected_columns.keys())
+        assert columns == [*MentorRow._fields, "total"]
         db.engine.dispose()
 
 
