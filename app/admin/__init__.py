@@ -1,4 +1,4 @@
-"""The admin area: accounts (roles, deactivation), API tokens and the audit log."""
+"""The admin area: accounts (roles, deactivation), API tokens, webhooks and the audit log."""
 
 from flask import Blueprint, abort
 from flask_login import current_user
@@ -19,4 +19,4 @@ def admins_only():
     return None
 
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+from . import matching_views, views  # noqa: E402,F401  (routes register themselves on bp)

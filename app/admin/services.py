@@ -60,7 +60,7 @@ def deactivate(user: User, actor: User, reason: str) -> None:
         raise RefusedChange("You cannot deactivate your own account.")
     if not user.is_active:
         raise RefusedChange(f"{user.name}'s account is already deactivated.")
-    user.deactivated_at = utcnow()
+    user.deactivated_at = user.account_changed_at = utcnow()
     user.session_version += 1
     audit.record("account.deactivated", "user", user.id, actor.id, reason=reason)
 
@@ -69,4 +69,5 @@ def reactivate(user: User, actor: User, reason: str) -> None:
     if user.is_active:
         raise RefusedChange(f"{user.name}'s account is active.")
     user.deactivated_at = None
+    user.account_changed_at = utcnow()
     audit.record("account.reactivated", "user", user.id, actor.id, reason=reason)

@@ -1,13 +1,11 @@
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import Role, User
-from ..people import api_tokens as tokens
 from ..people import audit
-from ..web.forms import EmptyForm
 from . import bp, services
-from .forms import AuditFilterForm, ReasonForm, RoleForm, TokenForm, UserFilterForm
+from .forms import AuditFilterForm, ReasonForm, RoleForm, UserFilterForm
 
 
 def _pages(total: int, size: int) -> int:
@@ -103,36 +101,6 @@ def _reasoned(user_id: int, change, done: str):
         db.session.commit()
         flash(done.format(name=account.name), "success")
     return redirect(url_for("admin.user", user_id=account.id))
-
-
-@bp.route("/tokens", methods=("GET", "POST"))
-def api_tokens():
-    """Tokens for the matching API: create one (its secret is shown once) or revoke one."""
-    form = TokenForm()
-    secret = None
-    if form.validate_on_submit():
-        token, secret = tokens.create_token(form.name.data, current_user.id)
-        db.session.commit()
-        form = TokenForm(formdata=None)
-    response = make_response(
-        render_template(
-            "admin/tokens.html", form=form, tokens=tokens.all_tokens(), secret=secret, revoke_form=EmptyForm()
-        ),
-        400 if form.errors else 200,
-    )
-    response.headers["Cache-Control"] = "no-store"  # the secret must not linger in a cache
-    return response
-
-
-@bp.post("/tokens/<int:token_id>/revoke")
-def revoke_token(token_id: int):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if not tokens.revoke_token(token_id, current_user.id):
-        abort(404)
-    db.session.commit()
-    flash(f"API token #{token_id} is revoked: requests with it are refused from now on.", "success")
-    return redirect(url_for("admin.api_tokens"))
 
 
 @bp.get("/audit")

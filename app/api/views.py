@@ -1,22 +1,20 @@
 from datetime import datetime
 
-from flask import current_app, g, jsonify, request, url_for
-from sqlalchemy import func, select
+from flask import current_app, g, jsonify, render_template, request, url_for
 
-from ..certification.records import load_records
 from ..certification.standings import refresh_stale
-from ..certification.status import Status
 from ..extensions import csrf, db
-from ..models import User, utcnow
-from ..people import api_tokens as tokens
-from ..people.roster import MentorFilter, changed_since, trainee_query
-from . import bp, serializers
+from ..matching import feed, tokens
+from ..models import utcnow
+from . import bp
+from .arguments import BadArguments, read_feed_query
+from .openapi import document
 
-PER_PAGE_MAX = 500
+PUBLIC = {"api.openapi", "api.docs"}
 
 
-def _error(status: int, message: str):
-    response = jsonify(error=message)
+def _error(status: int, message: str, **extra):
+    response = jsonify(error=message, **extra)
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="peerpath"'
@@ -25,68 +23,76 @@ def _error(status: int, message: str):
 
 @bp.before_request
 def require_token():
-    """Every API route needs ``Authorization: Bearer <token>``."""
+    """Every mentor route needs ``Authorization: Bearer <token>``: an active, unexpired one."""
+    if request.endpoint in PUBLIC:
+        return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    token = tokens.find_active(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+    now = utcnow()
+    token = tokens.find_active(secret.strip(), now) if scheme.lower() == "bearer" and secret.strip() else None
     if token is None:
-        return _error(401, "A valid API token is required: send 'Authorization: Bearer <token>'.")
-    g.api_token = token
+        return _error(
+            401,
+            "A valid API token is required (not revoked, not expired): send 'Authorization: Bearer <token>'.",
+        )
+    g.api_scope = tokens.scope_of(token)
+    if tokens.mark_used(token, now):
+        db.session.commit()
     return None
 
 
 csrf.exempt(bp)
 
 
+@bp.errorhandler(BadArguments)
+def bad_arguments(error: BadArguments):
+    return _error(400, error.message, allowed=error.allowed)
+
+
 @bp.get("/mentors")
 def mentors():
-    """List mentors for a matching system: status, dates, cohort and a 0-100 score per competency."""
-    query_args, problem = _read_arguments()
-    if problem:
-        return _error(400, problem)
-    status, since, page, per_page = query_args
+    """Mentors for a matching system; with ``since``, every change after it, departures included."""
+    query, number, size = read_feed_query(request.args, g.api_scope)
     course = current_app.extensions["course"]
-    refresh_stale(course)
+    _refresh(course)
     now = utcnow()
-    query = trainee_query(MentorFilter(status=status), now)
-    if since:
-        query = changed_since(query, since, now)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(query.order_by(User.id).limit(per_page).offset((page - 1) * per_page)).all()
-    records = load_records([row.id for row in rows])
-    db.session.commit()
-    more = page * per_page < total
+    records, total = feed.page(course, query, g.api_scope, now, number, size)
+    more = number * size < total
     return jsonify(
-        mentors=[serializers.mentor(row, course, records[row.id], now) for row in rows],
-        page=page,
-        per_page=per_page,
+        mentors=records,
+        page=number,
+        per_page=size,
         total=total,
-        next=url_for("api.mentors", **{**request.args, "page": page + 1}) if more else None,
+        next=url_for("api.mentors", **{**request.args, "page": number + 1}) if more else None,
         # Full precision: the checkpoint a client sends back as ``since`` next time.
-        generated_at=now.isoformat().replace("+00:00", "Z"),
+        generated_at=_checkpoint(now),
     )
 
 
-def _read_arguments() -> tuple[tuple, str | None]:
-    """(status, since, page, per_page) from the query string, or the message for a bad one."""
-    status = request.args.get("status", "")
-    if status and status not in {s.value for s in Status}:
-        return (), f"Unknown status '{status}'."
-    since = _parse_time(request.args.get("since"))
-    if request.args.get("since") and since is None:
-        return (), "'since' must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z."
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(PER_PAGE_MAX, max(1, int(request.args.get("per_page", 100))))
-    except ValueError:
-        return (), "'page' and 'per_page' must be whole numbers."
-    return (status, since, page, per_page), None
+@bp.get("/mentors/<int:user_id>")
+def mentor(user_id: int):
+    """One mentor; an erased one answers 410 with their tombstone."""
+    course = current_app.extensions["course"]
+    _refresh(course)
+    record = feed.one(course, user_id, g.api_scope, utcnow()) if user_id <= feed.LARGEST_ID else None
+    if record is None:
+        return _error(404, f"No mentor {user_id} that this token may see.")
+    return jsonify(record), 410 if record["status"] == feed.REMOVED else 200
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("api/docs.html", spec=document())
+
+
+def _refresh(course) -> None:
+    if refresh_stale(course):
+        db.session.commit()
+
+
+def _checkpoint(now: datetime) -> str:
+    return now.isoformat().replace("+00:00", "Z")

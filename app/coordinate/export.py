@@ -17,6 +17,7 @@ from . import services
 
 MENTOR_COLUMNS = (
     "id",
+    "external_id",
     "name",
     "email",
     "cohort",
@@ -57,6 +58,7 @@ def mentors_csv(course: Course, filters: roster.MentorFilter, now: datetime) -> 
     rows = (
         (
             row.id,
+            row.external_id or "",
             row.name,
             row.email,
             row.cohort or "",

@@ -56,6 +56,14 @@ class MentorFilterForm(QueryForm):
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
 
 
+class ExternalIdForm(FlaskForm):
+    external_id = StringField(
+        "External id",
+        description="The matching system's own id for this mentor: its join key with PeerPath. Leave empty to clear it.",
+        validators=[Optional(), Length(max=100)],
+    )
+
+
 class SignOffForm(FlaskForm):
     reason = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
 

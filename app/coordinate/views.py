@@ -21,6 +21,7 @@ from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
+from ..matching import external_ids
 from ..models import Role, TrainingSession, User, utcnow
 from ..people import roster
 from ..sessions import services as sessions
@@ -28,6 +29,7 @@ from ..web.forms import EmptyForm
 from . import bp, export, services
 from .forms import (
     CohortForm,
+    ExternalIdForm,
     MentorFilterForm,
     ReinstateForm,
     RequirementForm,
@@ -122,7 +124,7 @@ def _requirement_forms(invalid: dict[str, RequirementForm] | None = None) -> dic
     }
 
 
-def _mentor_page(mentor: User, invalid: dict[str, RequirementForm] | None = None, status: int = 200):
+def _mentor_page(mentor: User, invalid: dict | None = None, status: int = 200, external_id_form=None):
     record = mentor_record(_course(), mentor)
     db.session.commit()  # the refreshed standing
     history = certification.requirement_history(mentor.id)
@@ -146,7 +148,28 @@ def _mentor_page(mentor: User, invalid: dict[str, RequirementForm] | None = None
         sign_off_form=SignOffForm(),
         revoke_form=RevokeForm(),
         reinstate_form=ReinstateForm(),
+        external_id_form=external_id_form or ExternalIdForm(formdata=None, external_id=mentor.external_id),
     ), status
+
+
+@bp.post("/mentors/<int:user_id>/external-id")
+def set_external_id(user_id: int):
+    """Set or clear the matching system's own id for a mentor."""
+    mentor = _trainee_or_404(user_id)
+    form = ExternalIdForm()
+    if form.validate_on_submit():
+        problem = external_ids.problem_with(form.external_id.data or "")
+        if problem is None:
+            try:
+                changed = external_ids.set_external_id(mentor, form.external_id.data or "", current_user.id)
+            except external_ids.ExternalIdTaken as taken:
+                problem = str(taken)
+            else:
+                db.session.commit()
+                flash(f"{mentor.name}'s external id is saved." if changed else "Nothing changed.", "success")
+                return redirect(url_for("coordinate.mentor", user_id=mentor.id, _anchor="matching"))
+        form.external_id.errors.append(problem)
+    return _mentor_page(mentor, status=422, external_id_form=form)
 
 
 @bp.post("/mentors/<int:user_id>/requirements/<requirement_id>")

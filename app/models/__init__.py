@@ -6,6 +6,14 @@ from .base import Base, utcnow
 from .certification import CertificationEvent, Standing, WithdrawnCertificate
 from .cohort import Cohort
 from .live_session import SessionSignup, TrainingSession
+from .matching import (
+    PublishedMentorState,
+    RemovedMentor,
+    WebhookDelivery,
+    WebhookEndpoint,
+    api_token_cohorts,
+    webhook_endpoint_cohorts,
+)
 from .outbox import OutboxMessage
 from .progress import ReadingPosition, Reflection, RushedSection, SectionView
 from .quiz import QuizAttempt
@@ -22,9 +30,11 @@ __all__ = [
     "CertificationEvent",
     "Cohort",
     "OutboxMessage",
+    "PublishedMentorState",
     "QuizAttempt",
     "RateLimitCounter",
     "ReadingPosition",
+    "RemovedMentor",
     "RequirementRecord",
     "Reflection",
     "ROLE_LABELS",
@@ -39,7 +49,11 @@ __all__ = [
     "Standing",
     "TrainingSession",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WithdrawnCertificate",
+    "api_token_cohorts",
+    "webhook_endpoint_cohorts",
     "normalise_email",
     "utcnow",
 ]

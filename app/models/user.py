@@ -60,6 +60,11 @@ class User(RoleChecks, UserMixin, Base):
     standing_stale: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
     # Set by an admin: the person can no longer log in, and every session they hold ends.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The matching system's own id for this person, set by a coordinator or an import.
+    external_id: Mapped[str | None] = mapped_column(String(100), index=True, unique=True)
+    # When what matching systems read about the account itself last changed (deactivated or
+    # reactivated, external id): with the standing's dates, what ``since`` reads.
+    account_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

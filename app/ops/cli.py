@@ -20,9 +20,9 @@ from ..content_tools.scenario_graph import scenario_svg
 from ..course.graph import graph_of, path_facts
 from ..extensions import db
 from ..learning.item_stats import GradedAttempt, item_stats
-from ..models import ApiToken, QuizAttempt, Role, User, normalise_email
+from ..models import QuizAttempt, Role, User, normalise_email
 from ..people import personal_data
-from ..people.api_tokens import create_token, revoke_token
+from . import matching_cli
 from .backup import BackupRefused, backup_sqlite
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 
@@ -38,12 +38,12 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(quiz_stats_command)
     app.cli.add_command(scenario_group)
-    app.cli.add_command(api_token_group)
     app.cli.add_command(certification_group)
     app.cli.add_command(quiz_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(export_user_command)
     app.cli.add_command(delete_user_command)
+    matching_cli.init_app(app)
 
 
 @click.command("create-user")
@@ -154,45 +154,6 @@ def scenario_graph_command(scenario_id: str, output: str | None) -> None:
         f"Wrote {target}: {len(scenario.nodes)} nodes, {len(facts.endings)} endings, "
         f"{facts.shortest}-{facts.longest} decisions, points {facts.worst}-{facts.best}."
     )
-
-
-@click.group("api-token")
-def api_token_group() -> None:
-    """Tokens for the matching API."""
-
-
-@api_token_group.command("create")
-@click.argument("name")
-@with_appcontext
-def api_token_create(name: str) -> None:
-    """Create a token; it is printed once, as the last line, and only its hash is kept."""
-    token, secret = create_token(name, actor_id=None)
-    db.session.commit()
-    click.echo(f"Created API token {token.id} ({token.name}). Store it now: it cannot be shown again.")
-    click.echo(secret)
-
-
-@api_token_group.command("list")
-@with_appcontext
-def api_token_list() -> None:
-    """List tokens: id, name, created, last used, revoked."""
-    for token in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
-        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
-        used = f"{token.last_used_at:%Y-%m-%d}" if token.last_used_at else "never"
-        click.echo(
-            f"{token.id:>4}  {token.name:<30} created {token.created_at:%Y-%m-%d}  last used {used:<10}  {state}"
-        )
-
-
-@api_token_group.command("revoke")
-@click.argument("token_id", type=int)
-@with_appcontext
-def api_token_revoke(token_id: int) -> None:
-    """Revoke a token by its id; requests with it are refused from now on."""
-    if not revoke_token(token_id, actor_id=None):
-        raise click.ClickException(f"no active token with id {token_id}")
-    db.session.commit()
-    click.echo(f"Revoked API token {token_id}.")
 
 
 @click.group("certification")

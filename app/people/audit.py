@@ -23,6 +23,10 @@ ACTIONS = {
     "account.password_reset": "Reset password by email link",
     "api_token.created": "Created API token",
     "api_token.revoked": "Revoked API token",
+    "account.external_id_set": "Set the matching system's external id",
+    "webhook.created": "Registered a webhook endpoint",
+    "webhook.enabled": "Resumed a webhook endpoint",
+    "webhook.disabled": "Paused a webhook endpoint",
 }
 
 PAGE_SIZE = 50
@@ -52,7 +56,7 @@ class LogLine:
 
 
 def _thing(subject_type: str, subject_id: int) -> str:
-    return {"api_token": "API token", "session": "live session"}.get(
+    return {"api_token": "API token", "session": "live session", "webhook": "webhook endpoint"}.get(
         subject_type, subject_type
     ) + f" #{subject_id}"
 

@@ -15,6 +15,8 @@ from ..models import (
     OutboxMessage,
     QuizAttempt,
     Reflection,
+    RemovedMentor,
+    Role,
     ScenarioRun,
     ScenarioStep,
     SectionView,
@@ -76,7 +78,8 @@ def delete_user(user: User) -> int:
     """Remove the person and every record about them; returns how many certificates were withdrawn.
 
     Their certificates' public pages keep answering "revoked" through the withdrawn list, which
-    holds only the random certificate ids. The audit log keeps its entries (ids, no name or email)
+    holds only the random certificate ids; a trainee leaves a tombstone for matching systems
+    (their id, external id and cohort, nothing that names them). The audit log keeps its entries (ids, no name or email)
     and gains one for the deletion.
     """
     certificates = list(
@@ -88,6 +91,8 @@ def delete_user(user: User) -> int:
     )
     db.session.add_all(WithdrawnCertificate(certificate_id=c, withdrawn_at=utcnow()) for c in certificates)
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
+    if user.role == Role.TRAINEE.value:  # matching systems must hear they are gone
+        db.session.add(RemovedMentor(user_id=user.id, external_id=user.external_id, cohort_id=user.cohort_id))
     user_id = user.id
     db.session.expunge(user)
     # Rows that name the user go by the database's ON DELETE CASCADE (staff decisions they made

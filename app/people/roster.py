@@ -1,5 +1,6 @@
-"""Who is in training: the trainee list coordinators filter, sort, page and export, and the
-matching API reads. A constant number of SQL statements per page, however many trainees."""
+"""Who is in training: the trainee list coordinators filter, sort, page and export. A constant
+number of SQL statements per page, however many trainees. (Matching systems read ``matching.feed``,
+which shares the status rules here.)"""
 
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ class MentorRow(NamedTuple):
     scenario_best_mean: int | None
     certified_at: datetime | None
     expires_at: datetime | None
+    external_id: str | None
 
 
 def effective_status(now: datetime):
@@ -157,18 +159,6 @@ def trainee_query(filters: MentorFilter, now: datetime):
     return _trainee_statement(_Shape.of(filters)).params(**_values(filters, now))
 
 
-def changed_since(query, since: datetime, now: datetime):
-    """Trainees whose standing changed after ``since``: a new status recorded, or a renewal
-    window or expiry that came by itself."""
-    return query.where(
-        or_(
-            Standing.status_changed_at >= since,
-            and_(Standing.expires_at >= since, Standing.expires_at <= now),
-            and_(Standing.renewal_opens_at >= since, Standing.renewal_opens_at <= now),
-        )
-    )
-
-
 def mentor_page(filters: MentorFilter, now: datetime) -> tuple[list[MentorRow], int]:
     """One page of trainees and the total that match, in one statement (on PostgreSQL each
     statement is a round trip), built once per shape of filters: building them cost more than
@@ -236,6 +226,7 @@ def _trainee_columns():
             Standing.scenario_best_mean,
             Standing.certified_at,
             Standing.expires_at,
+            User.external_id,
         )
         .select_from(User)
         # Every trainee has a stored standing once refresh_stale has run, as every reader of
@@ -259,7 +250,11 @@ def _page_statement(shape: _Shape):
     if not shape.search:
         total = _count_statement(shape).scalar_subquery().label("total")
         return (
-            _trainee_statement(shape).add_columns(total).order_by(*_ordering(shape)).limit(limit).offset(offset)
+            _trainee_statement(shape)
+            .add_columns(total)
+            .order_by(*_ordering(shape))
+            .limit(limit)
+            .offset(offset)
         )
     matches = select(User.id, func.count().over().label("total")).select_from(User)
     if _reads_standings(shape):

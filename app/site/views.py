@@ -1,4 +1,4 @@
-from flask import Response, current_app, g, render_template
+from flask import Response, current_app, g, jsonify, render_template, request
 
 from . import bp
 
@@ -27,6 +27,15 @@ def forbidden(_error):
 def not_found(_error):
     """Show a helpful not-found page in the site's layout."""
     return _error_page(404, "Page not found", "There is nothing at this address. It may have moved.")
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(error):
+    """Say which methods the address takes (the Allow header), as HTTP asks."""
+    body, code = _error_page(405, "This address does not take that kind of request", None)
+    response = current_app.make_response((body, code))
+    response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
+    return response
 
 
 @bp.app_errorhandler(429)
@@ -66,5 +75,8 @@ def server_error(error):
 
 
 def _error_page(code: int, title: str, message: str | None):
-    """Every error in the site's layout, saying what happened and nothing about the internals."""
+    """Every error in the site's layout, saying what happened and nothing about the internals;
+    under /api/ as JSON, as the API's contract says every answer is."""
+    if request.path.startswith("/api/"):
+        return jsonify(error=f"{title}. {message}" if message else title), code
     return render_template("site/error.html", code=code, title=title, message=message), code

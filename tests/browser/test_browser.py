@@ -185,6 +185,7 @@ def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
         "/auth/reset/not-a-valid-link",
         urls["verify"].removeprefix(base),
         "/no-such-page",
+        "/api/v1/docs",
     ):
         visitor.goto(base + url)
         problems += serious_violations(visitor)
@@ -214,6 +215,17 @@ def test_every_page_type_for_every_role_passes_axe(live_server, new_page):
     admin.fill("#name", "Matching system")
     admin.click("main form:last-of-type button[type=submit]")
     assert admin.locator("[data-secret]").count() == 1  # the page that shows a new token once
+    problems += serious_violations(admin)
+    admin.goto(base + "/admin/webhooks")
+    admin.fill("#url", "http://127.0.0.1:9/peerpath")
+    admin.click("main form:last-of-type button[type=submit]")
+    assert admin.locator("[data-secret]").count() == 1  # the endpoint's signing secret, once
+    problems += serious_violations(admin)
+    admin.goto(base + "/admin/webhooks")
+    admin.fill("#url", "http://matching.example.org/hook")  # refused: not https
+    admin.click("main form:last-of-type button[type=submit]")
+    problems += serious_violations(admin)
+    admin.click("main table a")  # the endpoint's page
     problems += serious_violations(admin)
     for url in ("/admin/users", urls["account"].removeprefix(base), "/admin/audit", "/admin/users?role=nope"):
         admin.goto(base + url)

@@ -86,7 +86,9 @@ def test_deactivation_ends_sessions_refuses_login_and_hides_the_mentor(app, admi
     assert login.status_code == 200 and "This account has been deactivated" in login.text
     wrong = Auth(app.test_client()).login(email, password="not the password at all")
     assert "do not match an account" in wrong.text  # a guesser learns nothing about the account
-    assert json.loads(admin.get("/api/v1/mentors", headers=api).text)["mentors"] == []
+    # Still reported to matching systems, so they drop the mentor, but never as matchable.
+    listed = json.loads(admin.get("/api/v1/mentors", headers=api).text)["mentors"]
+    assert [(m["id"], m["active"], m["matchable"]) for m in listed] == [(target, False, False)]
     assert f'data-mentor="{target}"' not in admin.get("/coordinator/").text
     assert "data-deactivated" in admin.get(f"/coordinator/mentors/{target}").text
 

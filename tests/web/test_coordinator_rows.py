@@ -29,6 +29,7 @@ ROW = MentorRow(
     scenario_best_mean=91,
     certified_at=None,
     expires_at=None,
+    external_id="MP-41",
 )
 
 

@@ -183,7 +183,9 @@ def test_a_search_reads_the_search_index_instead_of_every_trainee(app):
             ]
         for query in queries:
             steps = plan(query)
-            assert any("user_search" in step or "ix_users_search_trgm" in step for step in steps), "\n".join(steps)
+            assert any("user_search" in step or "ix_users_search_trgm" in step for step in steps), "\n".join(
+                steps
+            )
         db.session.rollback()
 
 
