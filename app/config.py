@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +41,32 @@ class Config:
         self.PUBLIC_URL = environ.get("PUBLIC_URL", "").rstrip("/")
         self.PASSWORD_RESET_MAX_AGE = int(environ.get("PASSWORD_RESET_MAX_AGE") or 3600)  # seconds
         self.WTF_CSRF_TIME_LIMIT = None  # a trainee may read a section for hours before saving
+        # Staff (coordinators, safeguarding leads, admins) must set up a second factor (TOTP) before
+        # reaching any staff page; until the optional grace date (inclusive) they are only reminded.
+        # Keys the hashes that keep erased, revoked mentors from registering again unnoticed;
+        # set it apart from SECRET_KEY so rotating that key does not forget them.
+        self.SAFEGUARDING_MARKER_KEY = environ.get("PEERPATH_SAFEGUARDING_MARKER_KEY") or self.SECRET_KEY
+        self.SECOND_FACTOR_REQUIRED = environ.get("PEERPATH_SECOND_FACTOR_REQUIRED", "").lower() in (
+            "1",
+            "true",
+            "yes",
+        )
+        self.SECOND_FACTOR_GRACE_UNTIL = grace_date(environ.get("PEERPATH_SECOND_FACTOR_GRACE_UNTIL", ""))
 
     def as_dict(self) -> dict:
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def grace_date(value: str | date | None) -> date | None:
+    """``PEERPATH_SECOND_FACTOR_GRACE_UNTIL``: an ISO date (2027-03-31) or empty for none."""
+    if isinstance(value, date) or not value:
+        return value or None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"PEERPATH_SECOND_FACTOR_GRACE_UNTIL must be a date such as 2027-03-31, not {value!r}"
+        ) from None
 
 
 def content_dirs(environ: os._Environ | dict = os.environ) -> tuple[Path, Path]:

@@ -46,6 +46,12 @@ class ReasonForm(FlaskForm):
     reason = reason_field("Reason")
 
 
+class SecondFactorResetForm(FlaskForm):
+    """Its own field name: the page's deactivation form has a ``reason`` too, and ids must differ."""
+
+    reset_reason = reason_field("Reason for the reset")
+
+
 def cohorts_field() -> SelectMultipleField:
     """Choices are the cohorts, set by the view."""
     return SelectMultipleField(

@@ -1,11 +1,12 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Role, User
+from ..models import RecoveryCode, Role, SecondFactor, User, remove_second_factor
 from ..people import audit
 from . import bp, services
-from .forms import AuditFilterForm, ReasonForm, RoleForm, UserFilterForm
+from .forms import AuditFilterForm, ReasonForm, RoleForm, SecondFactorResetForm, UserFilterForm
 
 
 def _pages(total: int, size: int) -> int:
@@ -46,7 +47,7 @@ def user(user_id: int):
     return _user_page(account)
 
 
-def _user_page(account: User, role_form=None, reason_form=None, status: int = 200):
+def _user_page(account: User, role_form=None, reason_form=None, reset_form=None, status: int = 200):
     role_form = role_form or RoleForm(role=account.role)
     history, _ = audit.page_of_entries(1, subject=("user", account.id))
     return (
@@ -55,6 +56,11 @@ def _user_page(account: User, role_form=None, reason_form=None, status: int = 20
             account=account,
             role_form=role_form,
             reason_form=reason_form or ReasonForm(),
+            reset_form=reset_form or SecondFactorResetForm(),
+            second_factor=db.session.get(SecondFactor, account.id),
+            recovery_codes_left=db.session.scalar(
+                select(func.count()).where(RecoveryCode.user_id == account.id, RecoveryCode.used_at.is_(None))
+            ),
             history=history,
         ),
         status,
@@ -100,6 +106,34 @@ def _reasoned(user_id: int, change, done: str):
     else:
         db.session.commit()
         flash(done.format(name=account.name), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/second-factor/reset")
+def reset_second_factor(user_id: int):
+    """A lost device: remove the person's authenticator app and recovery codes, with a reason.
+    They log in with their password alone until they set up a new one (or are made to)."""
+    account = db.get_or_404(User, user_id)
+    form = SecondFactorResetForm()
+    if not form.validate_on_submit():
+        return _user_page(account, reset_form=form, status=400)
+    if account.id == current_user.id:
+        flash("Manage your own two-step login under your account's Two-step login page.", "error")
+    elif not remove_second_factor(db.session, account.id):
+        flash(f"{account.name} has no two-step login to reset.", "error")
+    else:
+        audit.record(
+            "account.second_factor_reset",
+            "user",
+            account.id,
+            current_user.id,
+            reason=form.reset_reason.data.strip(),
+        )
+        db.session.commit()
+        flash(
+            f"{account.name}'s two-step login is reset: their password alone logs them in until they set it up again.",
+            "success",
+        )
     return redirect(url_for("admin.user", user_id=account.id))
 
 

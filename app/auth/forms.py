@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..extensions import db
 from ..models import User, normalise_email
@@ -60,3 +60,53 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ResetRequestForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+# ----- the second factor (two-step login) --------------------------------------------------------
+# Codes are typed, not pasted into a password manager: digits on a phone's number pad, the
+# browser offered the code an SMS or app may hold (autocomplete="one-time-code", set in templates).
+_CODE_INPUT = {"inputmode": "numeric", "spellcheck": "false", "autocapitalize": "off"}
+
+
+def _code_field(label: str, description: str, required: bool) -> StringField:
+    validators = (
+        [DataRequired(message="Enter the 6-digit code your app shows now.")] if required else [Optional()]
+    )
+    return StringField(
+        label, description=description, validators=[*validators, Length(max=20)], render_kw=_CODE_INPUT
+    )
+
+
+class EnrolSecondFactorForm(FlaskForm):
+    """Confirm the new app by typing the code it shows."""
+
+    code = _code_field("Code from your app", "6 digits. A new code appears every 30 seconds.", required=True)
+
+
+class SecondFactorLoginForm(FlaskForm):
+    """The login's second step: a code from the app, or (on a separate form on the page) a recovery code."""
+
+    code = _code_field(
+        "Code from your authenticator app", "The 6 digits it shows for PeerPath now.", required=False
+    )
+    recovery_code = StringField(
+        "Recovery code",
+        description="One of the 10 codes you saved when you set up two-step login, like abcd-efgh-jkmn.",
+        validators=[Optional(), Length(max=40)],
+        render_kw={"spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class ReplaceSecondFactorForm(FlaskForm):
+    proof = PasswordField(
+        "Your password, or a code from your current app",
+        validators=[DataRequired(message="Enter your password or a code."), Length(max=MAX_PASSWORD)],
+    )
+
+
+class PasswordCheckForm(FlaskForm):
+    """Your password again, before a change to the second factor (used twice on a page: give a prefix)."""
+
+    password = PasswordField(
+        "Your password", validators=[DataRequired(message="Enter your password."), Length(max=MAX_PASSWORD)]
+    )

@@ -2,11 +2,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
-from ..models import User, normalise_email
-from ..people import audit
+from ..models import User, has_second_factor, normalise_email, utcnow
+from ..people import audit, safeguarding_markers
 from ..people.mail import send_email
 from ..web.forms import EmptyForm
-from . import bp, reset, services
+from . import bp, reset, services, throttle, two_step
 from .forms import (
     ChangePasswordForm,
     LoginForm,
@@ -35,40 +35,27 @@ def register():
         )
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.create_user(form.email.data, form.name.data, form.password.data)
-        user.cohort_id = cohort.id if cohort else None
-        db.session.commit()
-        login_user(user)
-        flash(f"Welcome to PeerPath, {user.name}. Your training starts below.", "success")
-        return redirect(url_for("learn.dashboard"))
+        if safeguarding_markers.refuse_registration(form.email.data, utcnow()):
+            db.session.commit()  # the refusal, for coordinators; the person reads nothing about why
+            form.form_errors.append(
+                "We could not create an account with these details. Please contact your programme coordinator."
+            )
+        else:
+            user = services.create_user(form.email.data, form.name.data, form.password.data)
+            user.cohort_id = cohort.id if cohort else None
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome to PeerPath, {user.name}. Your training starts below.", "success")
+            return redirect(url_for("learn.dashboard"))
     return render_template("auth/register.html", form=form, cohort=cohort)
 
 
-def _login_account() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
-
-
-def _failed_login(response) -> bool:
-    return response.status_code == 200  # a failed login re-renders the form; success redirects
-
-
 @bp.route("/login", methods=("GET", "POST"))
-# Guessing is throttled per account (whoever tries) and per address (whichever accounts).
-@limiter.limit(
-    "10 per 15 minutes",
-    key_func=_login_account,
-    methods=["POST"],
-    deduct_when=_failed_login,
-    error_message="Too many failed logins for this account.",
-)
-@limiter.limit(
-    "30 per 15 minutes",
-    methods=["POST"],
-    deduct_when=_failed_login,
-    error_message="Too many failed logins from this address.",
-)
+# Guessing is throttled per account and per address; the code step (two_factor_views) shares both.
+@throttle.per_account
+@throttle.per_address
 def login():
-    """Log in with email and password."""
+    """Log in with email and password; staff with a second factor go on to type a code."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.dashboard"))
     form = LoginForm()
@@ -80,8 +67,14 @@ def login():
                 "This account has been deactivated. Contact your programme coordinator if you think this is wrong."
             )
         elif user is not None:
+            target = services.safe_next(request.args.get("next"))
+            if user.is_staff and has_second_factor(db.session, user.id):
+                # Half logged in: nothing is signed in until the code is right.
+                two_step.begin_login(user, remember=form.remember.data, next_target=target)
+                return redirect(url_for("auth.login_code"))
+            two_step.forget_login()
             login_user(user, remember=form.remember.data)
-            return redirect(services.safe_next(request.args.get("next")) or url_for("learn.dashboard"))
+            return redirect(target or url_for("learn.dashboard"))
         else:
             form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)
@@ -92,6 +85,8 @@ def logout():
     """Log out and forget the remember-me cookie."""
     if EmptyForm().validate_on_submit():
         logout_user()
+        two_step.forget_login()
+        two_step.forget_enrolment()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -169,3 +164,6 @@ def reset_password(token: str):
         flash("Your password is changed and every device was logged out. Log in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user)
+
+
+from . import two_factor_views  # noqa: E402,F401  (the second factor's routes register themselves on bp)

@@ -22,16 +22,21 @@ def requirements(
     for result in records.scenario_results:
         scenarios.setdefault(result.scenario_id, []).append(result)
     items: list[Requirement] = []
-    for required in program.modules:
+    for required in in_force(program.modules, now):
         module = course.module_by_id[required.module_id]
         items.append(_sections_item(module, records))
         items.append(_quiz_item(module, required, quizzes.get(required.quiz_id, ())))
-    for required in program.scenarios:
+    for required in in_force(program.scenarios, now):
         items.append(_scenario_item(course, required, scenarios.get(required.scenario_id, ())))
     if program.minimum_minutes:
         items.append(_time_item(program, records))
-    items.extend(_recorded(required, records, now) for required in program.requirements)
+    items.extend(_recorded(required, records, now) for required in in_force(program.requirements, now))
     return tuple(items)
+
+
+def in_force(rules, moment: datetime) -> tuple:
+    """The program's rules that bind at ``moment``: those without ``applies_from``, or from then."""
+    return tuple(rule for rule in rules if rule.applies_from is None or rule.applies_from <= moment)
 
 
 def _sections_item(module: Module, records: Records) -> Requirement:

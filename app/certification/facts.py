@@ -99,6 +99,7 @@ class Standing:
     expires_at: datetime | None = None
     renewal_opens_at: datetime | None = None
     renewal_modules: tuple[str, ...] = ()  # modules changed since certification, to revisit
+    lapsing_requirements: tuple[str, ...] = ()  # recorded steps that end the certificate early
     certificate_id: str | None = None
 
     @property

@@ -45,6 +45,8 @@ from ..models import (
     SessionSignup,
     TrainingSession,
     User,
+    current_requirement_records,
+    standing_decisions,
 )
 from ..models.base import UTCDateTime
 from .status import Event, QuizResult, Records, ScenarioResult
@@ -207,6 +209,7 @@ KINDS = (
             "at": ("at", RequirementRecord.completed_on),
             "hours": ("number", RequirementRecord.hours),
         },
+        where=lambda _: current_requirement_records(),  # corrections replace, voids remove
     ),
     RowKind(
         "session",
@@ -228,6 +231,7 @@ KINDS = (
             "module_versions": ("long_text", CertificationEvent.module_versions),
         },
         decode={"module_versions": lambda text: json.loads(text) if text else {}},
+        where=lambda _: standing_decisions(),  # a decision voided as made in error never counted
     ),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}

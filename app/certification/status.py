@@ -11,7 +11,7 @@ import math
 from datetime import datetime, timedelta
 
 from ..course.model import Course, Program
-from .checklist import add_months, quiz_passes, recorded_requirements, requirements
+from .checklist import add_months, in_force, quiz_passes, recorded_requirements, requirements
 from .facts import (
     STATUS_LABELS,
     VALID,
@@ -112,16 +112,24 @@ def _certified(program, course, records, now, items, checklist, start, versions,
         if renewed_at is None or renewed_at > now:
             break
         cycle_start = renewed_at
-    recorded = [item for item in items if item.kind == "recorded"]
+    # A step added to the program after this certificate was issued binds it from its renewal.
+    grandfathered = {r.id for r in program.requirements if r.applies_from and r.applies_from > cycle_start}
+    recorded = [item for item in items if item.kind == "recorded" and item.target not in grandfathered]
     if any(not item.done for item in recorded):
         expires = min(expires, now)  # a screening or training record missing or lapsed: not valid now
+    # A screening record that lapses before the certificate would end cuts it short, and opens the
+    # renewal window as early before that day as before the certificate's own end.
+    lapsing = tuple(item.title for item in recorded if item.expires_at and item.expires_at < expires)
     expires = min([expires, *(item.expires_at for item in recorded if item.expires_at)])
+    if window:
+        opens = min(opens, expires - window)
     changed = _changed_modules(program, course, records, versions)
     details = dict(
         certified_at=start,
         expires_at=expires,
         renewal_opens_at=opens if window else None,
         renewal_modules=changed,
+        lapsing_requirements=lapsing,
         certificate_id=certificate_id,
     )
     if revoked:
@@ -152,6 +160,9 @@ def _changed_modules(program: Program, course: Course, records: Records, version
 
 
 def _revoked(events: tuple[Event, ...]) -> bool:
+    """Revoked and not reinstated since, or marked "do not re-engage" (which only a void lifts)."""
+    if any(e.kind == "do_not_reengage" for e in events):
+        return True
     decisions = [e.kind for e in events if e.kind in ("revoke", "reinstate")]
     return bool(decisions) and decisions[-1] == "revoke"
 
@@ -161,7 +172,7 @@ def _all_quizzes_passed_between(
 ) -> datetime | None:
     """When every required quiz had been passed again within [start, end], or None."""
     latest = []
-    for required in program.modules:
+    for required in in_force(program.modules, end):
         passes = [
             r.at
             for r in records.quiz_results

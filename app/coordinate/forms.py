@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..certification.status import STATUS_LABELS, Status
 from ..web.forms import QueryForm, QuerySelectField, reason_field
 
+LAPSING_DAYS = (30, 60, 90)
 SORTS = {
     "name": "Name",
     "email": "Email",
@@ -41,6 +42,14 @@ class MentorFilterForm(QueryForm):
     )
     cohort = QuerySelectField("Cohort", choices=[SelectChoice("", "Any cohort")], validators=[Optional()])
     stalled = BooleanField("Stalled: no activity for 14 days")
+    lapsing = QuerySelectField(
+        "Certificate ends",
+        choices=[
+            SelectChoice("", "Any time"),
+            *(SelectChoice(str(d), f"Within {d} days") for d in LAPSING_DAYS),
+        ],
+        validators=[Optional()],
+    )
     sort = QuerySelectField(
         "Sort by",
         choices=[SelectChoice(key, label) for key, label in SORTS.items()],
@@ -54,6 +63,38 @@ class MentorFilterForm(QueryForm):
         validators=[Optional()],
     )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+
+
+def _day_field(label: str, description: str) -> DateField:
+    return DateField(
+        label, description=description, validators=[DataRequired(message="Give the date as YYYY-MM-DD.")]
+    )
+
+
+def _hours_field() -> FloatField:
+    return FloatField(
+        "Hours",
+        validators=[
+            Optional(),
+            NumberRange(min=0.25, max=24, message="Between 0.25 and 24 hours per session."),
+        ],
+        render_kw={"step": "0.25", "inputmode": "decimal"},
+    )
+
+
+class CorrectionForm(FlaskForm):
+    """The right date (and hours) for a requirement record, and why it changed. Each record's form
+    is built with ``prefix=f"record-{id}"``, so every field on the page has its own id."""
+
+    date = _day_field("Correct date", "The day it was in fact cleared (YYYY-MM-DD).")
+    hours = _hours_field()
+    reason = reason_field("Why is it corrected?")
+
+
+class VoidForm(FlaskForm):
+    """Why a record or decision made in error is withdrawn (built with a prefix, as above)."""
+
+    reason = reason_field("Why is it void?")
 
 
 class ExternalIdForm(FlaskForm):
@@ -70,6 +111,15 @@ class SignOffForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     reason = reason_field("Reason for revoking")
+
+
+class DoNotReengageForm(FlaskForm):
+    """A safeguarding lead's "do not re-engage": posted as ``dnr-reason`` beside the revoke form."""
+
+    reason = reason_field("Why must this person not mentor here again?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="dnr", **kwargs)
 
 
 class ReinstateForm(FlaskForm):
@@ -92,19 +142,8 @@ class RequirementForm(FlaskForm):
             field.id = f"{requirement_id}-{field.name}"
         return self
 
-    date = DateField(
-        "Date done",
-        description="The day it was cleared, or the day of the session (YYYY-MM-DD).",
-        validators=[DataRequired(message="Give the date as YYYY-MM-DD.")],
-    )
-    hours = FloatField(
-        "Hours",
-        validators=[
-            Optional(),
-            NumberRange(min=0.25, max=24, message="Between 0.25 and 24 hours per session."),
-        ],
-        render_kw={"step": "0.25", "inputmode": "decimal"},
-    )
+    date = _day_field("Date done", "The day it was cleared, or the day of the session (YYYY-MM-DD).")
+    hours = _hours_field()
     note = TextAreaField(
         "Note (optional)",
         description="For example who checked it. Do not record results or personal details.",

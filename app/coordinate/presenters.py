@@ -9,6 +9,7 @@ from typing import NamedTuple
 from flask import url_for
 from markupsafe import Markup
 
+from ..certification.facts import VALID
 from ..people.roster import MentorRow
 from ..web.fragments import render_each
 from ..web.templating import time_tag
@@ -33,6 +34,7 @@ class MentorLine(NamedTuple):
     scenarios_passed: int
     scenario_best_mean: int | None
     last_activity: Markup
+    valid_until: Markup  # a valid certificate's end (lapsing screening included), else "—"
 
 
 @bp.app_template_global()
@@ -57,4 +59,5 @@ def _line(row: MentorRow) -> MentorLine:
         scenarios_passed=row.scenarios_passed or 0,
         scenario_best_mean=row.scenario_best_mean,
         last_activity=time_tag(row.last_activity_at),
+        valid_until=time_tag(row.expires_at) if row.status in VALID else Markup("—"),
     )

@@ -22,6 +22,7 @@ from ..models import (
     Standing,
     TrainingSession,
     User,
+    current_requirement_records,
 )
 from ..people.roster import effective_status
 
@@ -92,7 +93,9 @@ def latest_requirement_dates() -> dict[tuple[int, str], datetime]:
             RequirementRecord.user_id,
             RequirementRecord.requirement_id,
             func.max(RequirementRecord.completed_on),
-        ).group_by(RequirementRecord.user_id, RequirementRecord.requirement_id)
+        )
+        .where(current_requirement_records())
+        .group_by(RequirementRecord.user_id, RequirementRecord.requirement_id)
     ).all()
     return {(user_id, requirement_id): on for user_id, requirement_id, on in rows}
 

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from flask import (
     Response,
@@ -15,20 +15,21 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from ..certification import duties
 from ..certification import standings as certification
 from ..certification.standards import coverage as standards_coverage
-from ..certification.standards import standards_met
 from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
 from ..matching import external_ids
 from ..models import Role, TrainingSession, User, utcnow
-from ..people import roster
+from ..people import roster, safeguarding_markers
 from ..sessions import services as sessions
 from ..web.forms import EmptyForm
-from . import bp, export, services
+from . import bp, export, mentor_page, services
 from .forms import (
     CohortForm,
+    DoNotReengageForm,
     ExternalIdForm,
     MentorFilterForm,
     ReinstateForm,
@@ -37,7 +38,8 @@ from .forms import (
     SessionForm,
     SignOffForm,
 )
-from .record import mentor_record
+
+REFUSALS_SHOWN_FOR = timedelta(days=90)
 
 
 def _course() -> Course:
@@ -64,6 +66,7 @@ def _filters() -> tuple[MentorFilterForm, roster.MentorFilter]:
         status=form.status.data or "",
         cohort_id=cohort,
         stalled=bool(form.stalled.data),
+        lapsing_days=int(form.lapsing.data) if form.lapsing.data else None,
         sort=form.sort.data or "name",
         descending=form.order.data == "desc",
         page=form.page.data or 1,
@@ -86,6 +89,7 @@ def mentors():
         page=filters.page,
         pages=pages,
         args=args,
+        refusals=safeguarding_markers.recent_refusals(utcnow() - REFUSALS_SHOWN_FOR),
     )
 
 
@@ -117,38 +121,10 @@ def mentor(user_id: int):
     return _mentor_page(_trainee_or_404(user_id))
 
 
-def _requirement_forms(invalid: dict[str, RequirementForm] | None = None) -> dict[str, RequirementForm]:
-    return {
-        r.id: (invalid or {}).get(r.id) or RequirementForm(formdata=None).with_ids_for(r.id)
-        for r in _course().program.requirements
-    }
-
-
-def _mentor_page(mentor: User, invalid: dict | None = None, status: int = 200, external_id_form=None):
-    record = mentor_record(_course(), mentor)
-    db.session.commit()  # the refreshed standing
-    history = certification.requirement_history(mentor.id)
+def _mentor_page(mentor: User, invalid: dict | None = None, status: int = 200):
+    """The mentor page; ``invalid`` holds the forms (by name) that come back with errors."""
     return render_template(
-        "coordinate/mentor.html",
-        requirement_forms=_requirement_forms(invalid),
-        topics=standards_met(_course(), record.records),
-        coverage_of_course=standards_coverage(_course()),
-        requirement_history=history,
-        recorders=services.names_of({r.recorded_by for r in history if r.recorded_by}),
-        mentor=record.mentor,
-        standing=record.standing,
-        progress=record.progress,
-        attempts=record.attempts,
-        runs=record.runs,
-        integrity=record.integrity,
-        events=record.events,
-        actors=record.actors,
-        cohort=record.cohort,
-        course=_course(),
-        sign_off_form=SignOffForm(),
-        revoke_form=RevokeForm(),
-        reinstate_form=ReinstateForm(),
-        external_id_form=external_id_form or ExternalIdForm(formdata=None, external_id=mentor.external_id),
+        "coordinate/mentor.html", **mentor_page.context(_course(), mentor, invalid)
     ), status
 
 
@@ -169,7 +145,7 @@ def set_external_id(user_id: int):
                 flash(f"{mentor.name}'s external id is saved." if changed else "Nothing changed.", "success")
                 return redirect(url_for("coordinate.mentor", user_id=mentor.id, _anchor="matching"))
         form.external_id.errors.append(problem)
-    return _mentor_page(mentor, status=422, external_id_form=form)
+    return _mentor_page(mentor, {"external_id_form": form}, status=422)
 
 
 @bp.post("/mentors/<int:user_id>/requirements/<requirement_id>")
@@ -190,7 +166,7 @@ def record_requirement(user_id: int, requirement_id: str):
         )
         valid = False
     if not valid:
-        return _mentor_page(mentor, invalid={required.id: form}, status=422)
+        return _mentor_page(mentor, {f"requirement-{required.id}": form}, status=422)
     certification.record_requirement(
         mentor.id,
         required.id,
@@ -210,11 +186,14 @@ def sign_off(user_id: int):
     mentor = _trainee_or_404(user_id)
     form = SignOffForm()
     standing = certification.standing_of(_course(), mentor.id)
+    refusal = duties.sign_off_refusal(_course().program, current_user, mentor.id)
     if standing.status != Status.AWAITING_REVIEW:
         flash(
             f"{mentor.name} cannot be signed off now: their status is “{STATUS_LABELS[standing.status]}”.",
             "error",
         )
+    elif refusal:
+        flash(refusal, "error")
     elif form.validate_on_submit():
         certification.record_decision(
             mentor.id, current_user.id, "sign_off", _course(), form.reason.data or None
@@ -239,14 +218,29 @@ def revoke(user_id: int):
 
 @bp.post("/mentors/<int:user_id>/reinstate")
 def reinstate(user_id: int):
-    """Lift a revocation, with a reason for the log."""
+    """Lift a revocation, with a reason for the log ("do not re-engage" stays until voided)."""
     return _decide(
         user_id,
         "reinstate",
         ReinstateForm(),
-        allowed=lambda s: s == Status.REVOKED,
-        refused="{name} is not revoked.",
+        allowed=lambda s: s == Status.REVOKED and not duties.marked_do_not_reengage(user_id),
+        refused="{name} is not revoked, or is marked “do not re-engage” (a safeguarding lead can void that).",
         done="{name} is reinstated.",
+    )
+
+
+@bp.post("/mentors/<int:user_id>/do-not-reengage")
+def do_not_reengage(user_id: int):
+    """A safeguarding lead's decision that this person must not mentor here again, with a reason."""
+    if not current_user.is_safeguarding_lead:
+        abort(403)
+    return _decide(
+        user_id,
+        "do_not_reengage",
+        DoNotReengageForm(),
+        allowed=lambda s: not duties.marked_do_not_reengage(user_id),
+        refused="{name} is already marked “do not re-engage”.",
+        done="{name} is marked “do not re-engage”: not matchable, and a new registration with their email is refused.",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 
 
@@ -185,12 +186,14 @@ class ProgramModule:
     module_id: str
     quiz_id: str
     quiz_pass_mark: int
+    applies_from: datetime | None = None  # a rule added later: see ``applies``
 
 
 @dataclass(frozen=True)
 class ProgramScenario:
     scenario_id: str
     pass_score: int
+    applies_from: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ class ProgramRequirement:
     hours: float | None = None  # hour-based (live training): recorded hours must add up to this
     valid_months: int | None = None  # a background check valid for N months; None = does not expire
     from_sessions: bool = False  # hours attended at PeerPath's live sessions count toward it
+    applies_from: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,22 @@ class Pacing:
 
 
 @dataclass(frozen=True)
+class Duties:
+    """Who may make which safeguarding decision (``duties:`` in program.yaml)."""
+
+    # Four eyes: whoever recorded a screening step or live training may not also sign off.
+    sign_off_not_by_screening_recorder: bool = False
+    sign_off_by_safeguarding_lead_only: bool = False
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long what outlives an erasure is kept (``retention:``; docs/data-protection.md)."""
+
+    safeguarding_marker_years: int = 10
+
+
+@dataclass(frozen=True)
 class Program:
     """What certification requires; see content/program.yaml."""
 
@@ -241,6 +261,8 @@ class Program:
     requirements: tuple[ProgramRequirement, ...] = ()
     standards: tuple[TrainingStandard, ...] = ()
     pacing: Pacing = Pacing()
+    duties: Duties = Duties()
+    retention: Retention = Retention()
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from .errors import ContentProblem, display_path
 from .located_yaml import YamlProblem, load_located_yaml
 from .model import (
+    Duties,
     Module,
     Pacing,
     Program,
@@ -14,10 +16,11 @@ from .model import (
     ProgramRequirement,
     ProgramScenario,
     Quiz,
+    Retention,
     Scenario,
     TrainingStandard,
 )
-from .schema import Field, boolean, check_mapping, identifier, integer, list_of, text
+from .schema import Field, a_date, boolean, check_mapping, identifier, integer, list_of, text
 
 PROGRAM_FIELDS = {
     "title": Field(text),
@@ -30,7 +33,16 @@ PROGRAM_FIELDS = {
     "requirements": Field(list_of(lambda _: None), required=False),
     "standards": Field(list_of(lambda _: None), required=False),
     "pacing": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+    "duties": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+    "retention": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
 }
+# Who may sign off: never the person who recorded the screening (four eyes), or only a lead.
+DUTIES_FIELDS = {
+    "sign_off_not_by_screening_recorder": Field(boolean, required=False),
+    "sign_off_by_safeguarding_lead_only": Field(boolean, required=False),
+}
+# How long what outlives an erasure is kept (docs/data-protection.md).
+RETENTION_FIELDS = {"safeguarding_marker_years": Field(integer(1, 100), required=False)}
 PACING_FIELDS = {
     "reading_words_per_minute": Field(integer(0, 2000), required=False),
     "reading_minimum_seconds": Field(integer(0, 3600), required=False),
@@ -38,8 +50,19 @@ PACING_FIELDS = {
     "roleplay_runs_per_day": Field(integer(0, 100), required=False),
 }
 STANDARD_FIELDS = {"id": Field(identifier), "title": Field(text), "source": Field(text)}
-MODULE_FIELDS = {"module": Field(identifier), "quiz_pass_mark": Field(integer(1, 100), required=False)}
-SCENARIO_FIELDS = {"scenario": Field(identifier), "pass_score": Field(integer(1, 100), required=False)}
+# ``applies_from``: a rule added later binds trainees from that day, and a certificate issued
+# before it only from its renewal (no certificate ends the day a rule is added).
+APPLIES_FROM = Field(a_date, required=False)
+MODULE_FIELDS = {
+    "module": Field(identifier),
+    "quiz_pass_mark": Field(integer(1, 100), required=False),
+    "applies_from": APPLIES_FROM,
+}
+SCENARIO_FIELDS = {
+    "scenario": Field(identifier),
+    "pass_score": Field(integer(1, 100), required=False),
+    "applies_from": APPLIES_FROM,
+}
 RENEWAL_FIELDS = {"window_days": Field(integer(0))}
 
 
@@ -56,7 +79,13 @@ REQUIREMENT_FIELDS = {
     "hours": Field(_hours, required=False),
     "valid_months": Field(integer(1, 600), required=False),
     "from_sessions": Field(boolean, required=False),
+    "applies_from": APPLIES_FROM,
 }
+
+
+def _applies_from(item) -> datetime | None:
+    day = item.get("applies_from")
+    return datetime.combine(day, time(), tzinfo=UTC) if day else None
 
 
 def load_program(
@@ -85,6 +114,12 @@ def load_program(
     pacing = data.get("pacing") or {}
     if pacing:
         check_mapping(pacing, PACING_FIELDS, "pacing", report)
+    duties = data.get("duties") or {}
+    if duties:
+        check_mapping(duties, DUTIES_FIELDS, "duties", report)
+    retention = data.get("retention") or {}
+    if retention:
+        check_mapping(retention, RETENTION_FIELDS, "retention", report)
     recorded = _recorded_requirements(data, report)
     standards = _standards(data, report)
     problems += _unknown_standards(modules, standards, path)
@@ -102,6 +137,8 @@ def load_program(
             requirements=tuple(recorded),
             standards=tuple(standards),
             pacing=Pacing(**{key: pacing[key] for key in PACING_FIELDS if key in pacing}),
+            duties=Duties(**{key: duties[key] for key in DUTIES_FIELDS if key in duties}),
+            retention=Retention(**{key: retention[key] for key in RETENTION_FIELDS if key in retention}),
         ),
         [],
     )
@@ -122,7 +159,11 @@ def _required_modules(
         if quiz is None:
             report(item.line_of("module"), f"module '{module_id}' has no quiz to pass")
             continue
-        required.append(ProgramModule(module_id, quiz.id, max(quiz.pass_mark, item.get("quiz_pass_mark", 0))))
+        required.append(
+            ProgramModule(
+                module_id, quiz.id, max(quiz.pass_mark, item.get("quiz_pass_mark", 0)), _applies_from(item)
+            )
+        )
     return required
 
 
@@ -135,7 +176,11 @@ def _required_scenarios(data, scenarios: dict[str, Scenario], report) -> list[Pr
         if scenario is None:
             report(item.line_of("scenario"), f"scenario '{item['scenario']}' does not exist")
             continue
-        required.append(ProgramScenario(scenario.id, max(scenario.pass_score, item.get("pass_score", 0))))
+        required.append(
+            ProgramScenario(
+                scenario.id, max(scenario.pass_score, item.get("pass_score", 0)), _applies_from(item)
+            )
+        )
     return required
 
 
@@ -160,6 +205,7 @@ def _recorded_requirements(data, report) -> list[ProgramRequirement]:
                 hours=float(item["hours"]) if "hours" in item else None,
                 valid_months=item.get("valid_months"),
                 from_sessions=bool(item.get("from_sessions")),
+                applies_from=_applies_from(item),
             )
         )
     return recorded

@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from .located_yaml import LocatedDict, LocatedList, YamlProblem, load_located_yaml
@@ -35,6 +36,13 @@ def text(value: Any) -> str | None:
 def identifier(value: Any) -> str | None:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         return "must be an id: lowercase letters, digits and single hyphens, e.g. 'active-listening'"
+    return None
+
+
+def a_date(value: Any) -> str | None:
+    """A day written YYYY-MM-DD, unquoted (YAML reads it as a date)."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        return "must be a date written YYYY-MM-DD, e.g. 2027-01-01"
     return None
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, exists
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
 
 
 class CertificationEvent(Base):
-    """A coordinator's decision: sign-off, revocation or reinstatement. Rows are never edited."""
+    """A coordinator's decision: sign-off, revocation, reinstatement, "do not re-engage", or the
+    void of one made in error. Rows are never edited or deleted (``append_only.py``)."""
 
     __tablename__ = "certification_events"
     __table_args__ = (Index("ix_certification_events_user_id_at", "user_id", "at"),)
@@ -26,6 +27,14 @@ class CertificationEvent(Base):
     content_version: Mapped[str | None] = mapped_column(String(40))  # git commit or file hash of the course
     # sign_off: the public, unguessable id of the certificate it issues
     certificate_id: Mapped[str | None] = mapped_column(String(43), unique=True)
+    # kind "void": the decision it withdraws, made in error (no foreign key, as for corrections)
+    voids_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+def standing_decisions():
+    """The decisions that count: not a void, and not withdrawn by one."""
+    void = aliased(CertificationEvent)
+    return (CertificationEvent.kind != "void") & ~exists().where(void.voids_id == CertificationEvent.id)
 
 
 class Standing(Base):

@@ -1,14 +1,16 @@
 """What coordinators record about requirements met outside PeerPath (screening, live training).
 
-Only that it was cleared, when, and by whom: never a check's result or a document.
+Only that it was cleared, when, and by whom: never a check's result or a document. Records are
+never changed: a mistake is put right by a correction (a new record naming the one it corrects)
+or a void, and the database refuses edits and deletions (``append_only.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, exists, false
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
 
@@ -25,3 +27,14 @@ class RequirementRecord(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(Integer)  # a staff user id (kept if they leave)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A correction or void names the record it replaces; no foreign key, so that erasing a person
+    # deletes their records in any order.
+    corrects_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reason: Mapped[str | None] = mapped_column(Text)  # why a correction or void was made
+
+
+def current_requirement_records():
+    """The records that count: neither a void nor replaced by a later correction or void."""
+    later = aliased(RequirementRecord)
+    return (RequirementRecord.voided.is_(False)) & ~exists().where(later.corrects_id == RequirementRecord.id)

@@ -17,6 +17,9 @@ from .base import Base, UTCDateTime, utcnow
 class Role(enum.StrEnum):
     TRAINEE = "trainee"
     COORDINATOR = "coordinator"
+    # A coordinator who also owns safeguarding decisions: signs off where the programme asks for a
+    # lead, and marks mentors "do not re-engage".
+    SAFEGUARDING_LEAD = "safeguarding_lead"
     AUTHOR = "author"
     ADMIN = "admin"
 
@@ -24,6 +27,7 @@ class Role(enum.StrEnum):
 ROLE_LABELS = {
     Role.TRAINEE.value: "Trainee",
     Role.COORDINATOR.value: "Coordinator",
+    Role.SAFEGUARDING_LEAD.value: "Safeguarding lead",
     Role.AUTHOR.value: "Author",
     Role.ADMIN.value: "Admin",
 }
@@ -34,7 +38,11 @@ class RoleChecks:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.COORDINATOR.value, Role.ADMIN.value)
+        return self.role in (Role.COORDINATOR.value, Role.SAFEGUARDING_LEAD.value, Role.ADMIN.value)
+
+    @property
+    def is_safeguarding_lead(self) -> bool:
+        return self.role in (Role.SAFEGUARDING_LEAD.value, Role.ADMIN.value)
 
     @property
     def is_author(self) -> bool:

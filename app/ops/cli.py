@@ -14,14 +14,15 @@ from sqlalchemy import select
 
 from ..auth.forms import MIN_PASSWORD
 from ..auth.services import create_user
+from ..certification.preview import status_changes
 from ..certification.standings import refresh, refresh_stale
 from ..content_tools.gift import parse_gift, to_quiz_yaml
 from ..content_tools.scenario_graph import scenario_svg
 from ..course.graph import graph_of, path_facts
 from ..extensions import db
 from ..learning.item_stats import GradedAttempt, item_stats
-from ..models import QuizAttempt, Role, User, normalise_email
-from ..people import personal_data
+from ..models import QuizAttempt, Role, User, normalise_email, remove_second_factor, utcnow
+from ..people import audit, personal_data, safeguarding_markers
 from . import matching_cli
 from .backup import BackupRefused, backup_sqlite
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(export_user_command)
     app.cli.add_command(delete_user_command)
+    app.cli.add_command(safeguarding_group)
     matching_cli.init_app(app)
 
 
@@ -163,10 +165,20 @@ def certification_group() -> None:
 
 @certification_group.command("refresh")
 @click.option("--all", "everyone", is_flag=True, help="Recompute every trainee, not only those marked stale.")
+@click.option(
+    "--dry-run", is_flag=True, help="Say how many people would change status and why; write nothing."
+)
 @with_appcontext
-def certification_refresh(everyone: bool) -> None:
-    """Recompute stored standings, e.g. after a deploy that changes a module version or the program."""
+def certification_refresh(everyone: bool, dry_run: bool) -> None:
+    """Recompute stored standings, e.g. after a deploy that changes a module version or the program.
+    Run it with --all --dry-run first: a program change should not end certificates by surprise."""
     course = current_app.extensions["course"]
+    if dry_run:
+        changes = status_changes(course, utcnow())
+        click.echo(f"{sum(changes.values())} trainee(s) would change status; nothing was written.")
+        for (old, new, why), count in changes.most_common():
+            click.echo(f"{count:>6}  {old} -> {new}  ({why})")
+        return
     if everyone:
         count = refresh(
             course, list(db.session.scalars(select(User.id).where(User.role == Role.TRAINEE.value)))
@@ -257,8 +269,43 @@ def delete_user_command(email: str, yes: bool) -> None:
     user = _person(email)
     if not yes:
         click.confirm(f"Delete {user.name} <{user.email}> and every record about them?", abort=True)
-    withdrawn = personal_data.delete_user(user)
+    withdrawn = personal_data.delete_user(
+        user, marker_years=current_app.extensions["course"].program.retention.safeguarding_marker_years
+    )
     db.session.commit()
     click.echo(
         f"Deleted the account and records of {email}; {withdrawn} certificate(s) now verify as revoked."
+    )
+
+
+@click.group("safeguarding")
+def safeguarding_group() -> None:
+    """Safeguarding records that outlive an account, and staff sign-in."""
+
+
+@safeguarding_group.command("purge-markers")
+@with_appcontext
+def purge_markers_command() -> None:
+    """Delete safeguarding markers past their retention period (run monthly)."""
+    purged = safeguarding_markers.purge_expired(utcnow())
+    db.session.commit()
+    click.echo(f"Deleted {purged} marker(s) past their retention period.")
+
+
+@safeguarding_group.command("reset-second-factor")
+@click.argument("email")
+@click.option(
+    "--reason", required=True, help="Why, for the audit log (e.g. the only admin lost their phone)."
+)
+@with_appcontext
+def reset_second_factor_command(email: str, reason: str) -> None:
+    """Remove a staff member's authenticator and recovery codes from the server (audited): for
+    when no admin can sign in to do it on the admin page."""
+    user = _person(email)
+    if not remove_second_factor(db.session, user.id):
+        raise click.ClickException(f"{email} has no two-step login to reset")
+    audit.record("account.second_factor_reset", "user", user.id, None, reason=reason.strip())
+    db.session.commit()
+    click.echo(
+        f"Reset {email}'s two-step login: their password alone logs them in until they set it up again."
     )

@@ -14,13 +14,23 @@ ACTIONS = {
     "certification.sign_off": "Signed off as ready to be matched",
     "certification.revoke": "Revoked certification",
     "certification.reinstate": "Reinstated certification",
+    "certification.do_not_reengage": "Marked a mentor “do not re-engage”",
+    "safeguarding.registration_refused": "Refused a registration with a marked email",
     "requirement.recorded": "Recorded a requirement met outside PeerPath",
+    "requirement.corrected": "Corrected a requirement record",
+    "requirement.voided": "Voided a requirement record made in error",
+    "certification.void": "Voided a certification decision made in error",
     "session.attendance": "Took attendance at a live session",
     "account.role_changed": "Changed role",
     "account.deactivated": "Deactivated account",
     "account.reactivated": "Reactivated account",
     "account.deleted": "Deleted account and its records",
     "account.password_reset": "Reset password by email link",
+    "account.second_factor_enrolled": "Set up two-step login (an authenticator app)",
+    "account.second_factor_removed": "Turned off two-step login",
+    "account.second_factor_reset": "Reset two-step login (a lost device)",
+    "account.recovery_codes_renewed": "Made new two-step login recovery codes",
+    "account.recovery_code_used": "Logged in with a two-step login recovery code",
     "api_token.created": "Created API token",
     "api_token.revoked": "Revoked API token",
     "account.external_id_set": "Set the matching system's external id",
@@ -56,9 +66,12 @@ class LogLine:
 
 
 def _thing(subject_type: str, subject_id: int) -> str:
-    return {"api_token": "API token", "session": "live session", "webhook": "webhook endpoint"}.get(
-        subject_type, subject_type
-    ) + f" #{subject_id}"
+    return {
+        "api_token": "API token",
+        "session": "live session",
+        "webhook": "webhook endpoint",
+        "marker": "safeguarding marker",
+    }.get(subject_type, subject_type) + f" #{subject_id}"
 
 
 def page_of_entries(

@@ -25,7 +25,7 @@ from ..models import (
     WithdrawnCertificate,
     utcnow,
 )
-from . import audit
+from . import audit, safeguarding_markers
 
 # Never exported: a password hash helps nobody and an attacker a little.
 _SECRET_COLUMNS = {"password_hash", "session_version"}
@@ -74,12 +74,13 @@ def export_user(user: User) -> dict[str, Any]:
     }
 
 
-def delete_user(user: User) -> int:
+def delete_user(user: User, marker_years: int = 10) -> int:
     """Remove the person and every record about them; returns how many certificates were withdrawn.
 
     Their certificates' public pages keep answering "revoked" through the withdrawn list, which
     holds only the random certificate ids; a trainee leaves a tombstone for matching systems
-    (their id, external id and cohort, nothing that names them). The audit log keeps its entries (ids, no name or email)
+    (their id, external id and cohort, nothing that names them); a revoked or "do not re-engage"
+    one leaves a keyed hash of their email for ``marker_years`` (safeguarding_markers.py). The audit log keeps its entries (ids, no name or email)
     and gains one for the deletion.
     """
     certificates = list(
@@ -93,6 +94,9 @@ def delete_user(user: User) -> int:
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
     if user.role == Role.TRAINEE.value:  # matching systems must hear they are gone
         db.session.add(RemovedMentor(user_id=user.id, external_id=user.external_id, cohort_id=user.cohort_id))
+    decision = safeguarding_markers.decision_to_keep(user.id)
+    if decision:  # a revoked or "do not re-engage" mentor cannot come back unnoticed
+        safeguarding_markers.leave_marker(user.email, decision, marker_years, utcnow())
     user_id = user.id
     db.session.expunge(user)
     # Rows that name the user go by the database's ON DELETE CASCADE (staff decisions they made

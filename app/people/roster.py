@@ -46,6 +46,7 @@ class MentorFilter:
     status: str = ""
     cohort_id: int | None = None
     stalled: bool = False
+    lapsing_days: int | None = None  # valid, and ending within this many days
     sort: str = "name"
     descending: bool = False
     page: int = 1
@@ -115,6 +116,7 @@ class _Shape:
     status: str
     by_cohort: bool
     stalled: bool
+    lapsing: bool
     sort: str
     descending: bool
 
@@ -126,6 +128,7 @@ class _Shape:
             filters.status,
             bool(filters.cohort_id),
             filters.stalled,
+            filters.lapsing_days is not None,
             sort,
             filters.descending,
         )
@@ -146,6 +149,7 @@ def _values(filters: MentorFilter, now: datetime) -> dict:
         "phrase": '"' + filters.q.replace('"', '""') + '"',  # FTS5 syntax: the text as one phrase
         "cohort_id": filters.cohort_id,
         "stalled_before": now - STALLED_AFTER,
+        "lapsing_before": now + timedelta(days=filters.lapsing_days or 0),
     }
 
 
@@ -279,14 +283,14 @@ def _count_statement(shape: _Shape):
     """How many match, joining standings only when a filter reads them; unfiltered, a count on the
     index of active accounts by role."""
     query = select(func.count()).select_from(User)
-    if shape.status or shape.stalled:
+    if shape.status or shape.stalled or shape.lapsing:
         query = query.join(Standing, Standing.user_id == User.id)
     return _filtered(query, shape, bindparam("now", type_=UTCDateTime()))
 
 
 def _reads_standings(shape: _Shape) -> bool:
     """Whether the filters or the sort read a standings column (every trainee has a standing)."""
-    return bool(shape.status or shape.stalled) or shape.sort in STANDINGS_SORTS
+    return bool(shape.status or shape.stalled or shape.lapsing) or shape.sort in STANDINGS_SORTS
 
 
 def _filtered(query, shape: _Shape, now):
@@ -309,6 +313,12 @@ def _filtered(query, shape: _Shape, now):
         query = query.where(status_is(shape.status, now))
     if shape.by_cohort:
         query = query.where(User.cohort_id == bindparam("cohort_id", type_=Integer))
+    if shape.lapsing:
+        # Still valid, ending soon: the certificate's own end or a screening record's lapse.
+        query = query.where(
+            or_(status_is("certified", now), status_is("renewal_due", now)),
+            Standing.expires_at <= bindparam("lapsing_before", type_=UTCDateTime()),
+        )
     if shape.stalled:
         # Stalled: started but not finished, and nothing done for two weeks.
         query = query.where(

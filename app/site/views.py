@@ -3,6 +3,12 @@ from flask import Response, current_app, g, jsonify, render_template, request
 from . import bp
 
 
+@bp.get("/privacy")
+def privacy():
+    """What PeerPath keeps about a person and for how long, from the program's retention settings."""
+    return render_template("site/privacy.html", retention=current_app.extensions["course"].program.retention)
+
+
 @bp.get("/healthz")
 def healthz() -> Response:
     """Answer load balancers and benchmarks without touching the database or the session."""

@@ -173,7 +173,10 @@ def test_a_lapsed_background_check_ends_a_valid_certificate_until_it_is_recorded
     )
     lapses = add_months(old_check, check.valid_months)
     valid = standing(PROGRAM, COURSE, records, SIGNED + DAY)
-    assert valid.status == Status.CERTIFIED and valid.expires_at == lapses  # what the stored list reads
+    assert valid.expires_at == lapses  # what the stored list reads
+    # Lapsing inside what would be the renewal window: due for renewal now, naming the record.
+    assert valid.status == Status.RENEWAL_DUE and valid.lapsing_requirements == (check.title,)
+    assert valid.renewal_opens_at == lapses - timedelta(days=PROGRAM.renewal_window_days)
     lapsed = standing(PROGRAM, COURSE, records, lapses + DAY)
     assert lapsed.status == Status.EXPIRED
     item = next(i for i in lapsed.requirements if i.target == check.id)
@@ -183,6 +186,21 @@ def test_a_lapsed_background_check_ends_a_valid_certificate_until_it_is_recorded
         requirement_records=records.requirement_records + (RequirementRecord(check.id, lapses + DAY),),
     )
     assert standing(PROGRAM, COURSE, again, lapses + 2 * DAY).status == Status.CERTIFIED
+
+
+def test_a_record_lapsing_before_the_certificate_opens_the_renewal_window_before_the_lapse():
+    check = next(r for r in PROGRAM.requirements if r.valid_months)
+    lapses = SIGNED + 200 * DAY
+    checked = add_months(lapses, -check.valid_months)
+    records = signed(
+        replace(everything(), requirement_records=recorded(T0, skip=check.id) + (RequirementRecord(check.id, checked),))
+    )
+    window = timedelta(days=PROGRAM.renewal_window_days)
+    early = standing(PROGRAM, COURSE, records, SIGNED + DAY)
+    assert early.status == Status.CERTIFIED and early.lapsing_requirements == (check.title,)
+    assert early.expires_at == add_months(checked, check.valid_months)
+    inside = standing(PROGRAM, COURSE, records, early.expires_at - window + DAY)
+    assert inside.status == Status.RENEWAL_DUE
 
 
 def test_a_requirement_added_after_sign_off_must_be_recorded_for_the_certificate_to_stay_valid():
@@ -315,3 +333,23 @@ def test_without_sign_off_a_version_raise_still_asks_for_a_revisit():
     )
     result = standing(program, newer, everything(at=T0), T0 + DAY)
     assert (result.status, result.renewal_modules) == (Status.RENEWAL_DUE, (changed.id,))
+
+
+def test_a_requirement_added_with_applies_from_keeps_earlier_certificates_until_renewal():
+    from app.course.model import ProgramRequirement
+
+    briefing = ProgramRequirement(
+        "safeguarding-briefing", "Local safeguarding briefing", "The programme's own procedure.", applies_from=SIGNED + DAY
+    )
+    program = replace(PROGRAM, requirements=PROGRAM.requirements + (briefing,))
+    records = signed(everything())
+    kept = standing(program, COURSE, records, SIGNED + 2 * DAY)
+    assert kept.status == Status.CERTIFIED  # issued before the rule: valid until its renewal
+    expired = standing(program, COURSE, records, SIGNED + timedelta(days=PROGRAM.validity_days) + DAY)
+    assert expired.status == Status.EXPIRED
+    missing = [i.target for i in expired.requirements if not i.done]
+    assert "safeguarding-briefing" in missing  # the next certificate needs it
+    before_the_day = standing(program, COURSE, everything(), SIGNED)
+    assert "safeguarding-briefing" not in [i.target for i in before_the_day.requirements]
+    without_a_date = replace(PROGRAM, requirements=PROGRAM.requirements + (replace(briefing, applies_from=None),))
+    assert standing(without_a_date, COURSE, records, SIGNED + 2 * DAY).status == Status.EXPIRED

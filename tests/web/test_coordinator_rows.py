@@ -49,7 +49,10 @@ def test_each_column_shows_its_own_value(app):
         "quizzes": "2 passedavg best 83%",
         "role-plays": "5 passedavg best 91%",
         "last-activity": "05 Mar 2026",
+        "valid-until": "—",  # not certified
     }
+    certified = cells(app, ROW._replace(status="renewal_due", expires_at=datetime(2027, 1, 9, tzinfo=UTC)))
+    assert certified["valid-until"] == "09 Jan 2027"
     with app.test_request_context("/coordinator/"):
         html = str(mentor_rows([ROW]))
     assert elements(html, "a")[0]["href"] == "/coordinator/mentors/41"

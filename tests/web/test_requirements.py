@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, RequirementRecord, utcnow
+from app.models import AuditEntry, RequirementRecord, Role, utcnow
 
 from ..conftest import Auth
 from ..helpers import complete_course, post, status_on_dashboard
@@ -25,7 +25,7 @@ def record(coordinator, user_id: int, requirement: str, **fields):
 
 
 def test_a_trainee_who_passed_everything_waits_for_the_recorded_requirements(
-    app, client, trainee, coordinator
+    app, client, trainee, coordinator, make_user
 ):
     user_id = complete_course(app, trainee, recorded=False)
     assert status_on_dashboard(client) == "in_training"
@@ -54,7 +54,13 @@ def test_a_trainee_who_passed_everything_waits_for_the_recorded_requirements(
     assert checked["data-done"] == "true" and "recorded by your coordinator on" in checked.text
     assert "valid until" in checked.text
 
-    post(coordinator, detail, f"{detail}/sign-off", reason="")
+    # Four eyes (duties in program.yaml): whoever recorded the screening does not sign off.
+    refused = post(coordinator, detail, f"{detail}/sign-off", reason="")
+    assert refused.status_code == 302 and status_on_dashboard(client) == "awaiting_review"
+    assert elements(coordinator.get(detail).text, "p", data_sign_off_refused="")
+    second = app.test_client()
+    Auth(second).login(make_user(Role.COORDINATOR, name="Sol Second"))
+    post(second, detail, f"{detail}/sign-off", reason="")
     assert status_on_dashboard(client) == "certified"
     mentor_page = coordinator.get(detail).text
     block = elements(mentor_page, "div", data_requirement="interview")[0]

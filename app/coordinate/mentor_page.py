@@ -1,0 +1,108 @@
+"""Everything the mentor page shows, with each of its forms: the views only say which forms come
+back with errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..certification import duties
+from ..certification import standings as certification
+from ..certification.standards import coverage as standards_coverage
+from ..certification.standards import standards_met
+from ..course import Course
+from ..extensions import db
+from ..models import User, utcnow
+from . import services
+from .forms import (
+    CorrectionForm,
+    DoNotReengageForm,
+    ExternalIdForm,
+    ReinstateForm,
+    RequirementForm,
+    RevokeForm,
+    SignOffForm,
+    VoidForm,
+)
+from .record import mentor_record
+
+DECISION_LABELS = {
+    "sign_off": "Signed off",
+    "revoke": "Revoked",
+    "reinstate": "Reinstated",
+    "do_not_reengage": "Marked “do not re-engage”",
+}
+
+
+def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None = None) -> dict:
+    """The template's values; ``invalid`` holds forms by name that failed, to show with errors."""
+    invalid = invalid or {}
+    record = mentor_record(course, mentor)
+    db.session.commit()  # the refreshed standing
+    history = certification.requirement_history(mentor.id)
+    replaced = {r.corrects_id: r for r in history if r.corrects_id}
+    voided = {e.voids_id: e for e in record.events if e.kind == "void"}
+    forms = {
+        "external_id_form": ExternalIdForm(formdata=None, external_id=mentor.external_id),
+        **{
+            f"requirement-{r.id}": RequirementForm(formdata=None).with_ids_for(r.id)
+            for r in course.program.requirements
+        },
+        **_history_forms(history, replaced, record.events, voided),
+    }
+    forms |= invalid
+    return _sign_off_term(course, record.standing) | {
+        "forms": forms,
+        "external_id_form": forms["external_id_form"],
+        "topics": standards_met(course, record.records),
+        "coverage_of_course": standards_coverage(course),
+        "requirement_history": history,
+        "replaced": replaced,
+        "voided": voided,
+        "recorders": services.names_of({r.recorded_by for r in history if r.recorded_by}),
+        "mentor": record.mentor,
+        "standing": record.standing,
+        "progress": record.progress,
+        "attempts": record.attempts,
+        "runs": record.runs,
+        "integrity": record.integrity,
+        "events": record.events,
+        "events_by_id": {e.id: e for e in record.events},
+        "decision_labels": DECISION_LABELS,
+        "actors": record.actors,
+        "cohort": record.cohort,
+        "course": course,
+        "sign_off_form": SignOffForm(),
+        "dnr_form": DoNotReengageForm(),
+        "do_not_reengage": duties.marked_do_not_reengage(mentor.id),
+        "sign_off_refusal": duties.sign_off_refusal(course.program, current_user, mentor.id),
+        "revoke_form": RevokeForm(),
+        "reinstate_form": ReinstateForm(),
+    }
+
+
+def _sign_off_term(course: Course, standing) -> dict:
+    """When a certificate issued now would end: its full term, or earlier if a recorded step lapses."""
+    full_term = utcnow() + timedelta(days=course.program.validity_days)
+    lapses = [(i.expires_at, i.title) for i in standing.requirements if i.kind == "recorded" and i.expires_at]
+    early = [title for at, title in lapses if at < full_term]
+    ends = min([full_term, *(at for at, _ in lapses)])
+    return {"sign_off_ends": ends, "sign_off_full_term": full_term, "sign_off_cut_short": early}
+
+
+def _history_forms(history, replaced, events, voided) -> dict[str, FlaskForm]:
+    """A correct and a void form for each record that counts; a void form for each decision."""
+    forms = {}
+    for record in history:
+        if record.voided or record.id in replaced:
+            continue
+        forms[f"correct-{record.id}"] = CorrectionForm(
+            formdata=None, prefix=f"record-{record.id}", date=record.completed_on.date(), hours=record.hours
+        )
+        forms[f"void-record-{record.id}"] = VoidForm(formdata=None, prefix=f"void-record-{record.id}")
+    for event in events:
+        if event.kind != "void" and event.id not in voided:
+            forms[f"void-decision-{event.id}"] = VoidForm(formdata=None, prefix=f"void-decision-{event.id}")
+    return forms
