@@ -37,8 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import database
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .ops import cli
-    from .web import assets, compression, fragments, preview, rate_limits, security, templating  # noqa: F401  (rate_limits registers its storage)
+    from .web import assets, compression, converters, fragments, preview, rate_limits, security, templating  # noqa: F401  (rate_limits registers its storage)
 
+    converters.install(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

@@ -15,6 +15,9 @@ class Config:
 
     def __init__(self, instance_path: str, environ: os._Environ | dict = os.environ):
         instance = Path(instance_path)
+        # The default SQLite file and the secret key live here: create it even when SECRET_KEY is
+        # set, so ``flask db upgrade`` works on a fresh clone.
+        instance.mkdir(parents=True, exist_ok=True)
         self.SECRET_KEY = environ.get("SECRET_KEY") or _instance_secret_key(instance)
         self.SQLALCHEMY_DATABASE_URI = environ.get("DATABASE_URL") or f"sqlite:///{instance / 'peerpath.db'}"
         self.CONTENT_DIR, self.QUIZZES_DIR = content_dirs(environ)
@@ -39,6 +42,10 @@ class Config:
         # The site's address for links in emails, e.g. https://peerpath.example.org; without it the
         # request's Host header is used, which a stranger can forge, so set it on a server.
         self.PUBLIC_URL = environ.get("PUBLIC_URL", "").rstrip("/")
+        # Host names this site answers to (Flask refuses any other Host header with 400), e.g.
+        # "peerpath.example.org"; unset, every host is accepted, as on a developer's machine.
+        hosts = [h.strip() for h in environ.get("PEERPATH_TRUSTED_HOSTS", "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or None
         self.PASSWORD_RESET_MAX_AGE = int(environ.get("PASSWORD_RESET_MAX_AGE") or 3600)  # seconds
         self.WTF_CSRF_TIME_LIMIT = None  # a trainee may read a section for hours before saving
         # Staff (coordinators, safeguarding leads, admins) must set up a second factor (TOTP) before

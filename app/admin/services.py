@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..extensions import db
 from ..models import Role, User, utcnow
@@ -28,8 +28,12 @@ class UserFilter:
 def user_page(filters: UserFilter) -> tuple[list[User], int]:
     query = select(User)
     if filters.q:
-        pattern = f"%{filters.q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        # Searched as text: a typed % or _ is not a wildcard (security review I6).
+        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(
+            or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
+        )
     if filters.role:
         query = query.where(User.role == filters.role)
     if filters.state == "active":
@@ -49,8 +53,18 @@ def change_role(user: User, role: Role, actor: User) -> bool:
         raise RefusedChange("You cannot change your own role; ask another admin.")
     if user.role == role.value:
         return False
-    audit.record("account.role_changed", "user", user.id, actor.id, old=user.role, new=role.value)
-    user.role = role.value
+    old = user.role
+    # Only if the role is still what this admin saw: of simultaneous changes, one is recorded.
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.role == old)
+        .values(role=role.value)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        return False
+    db.session.refresh(user)
+    audit.record("account.role_changed", "user", user.id, actor.id, old=old, new=role.value)
     return True
 
 

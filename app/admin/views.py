@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import RecoveryCode, Role, SecondFactor, User, remove_second_factor
 from ..people import audit
+from ..web.forms import link_args
 from . import bp, services
 from .forms import AuditFilterForm, ReasonForm, RoleForm, SecondFactorResetForm, UserFilterForm
 
@@ -29,7 +30,7 @@ def users():
         page=form.page.data or 1,
     )
     rows, total = services.user_page(filters)
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = link_args(form)
     return render_template(
         "admin/users.html",
         form=form,
@@ -143,7 +144,7 @@ def audit_log():
     form = AuditFilterForm(request.args).read()
     page = form.page.data or 1
     lines, total = audit.page_of_entries(page, action=form.action.data or "")
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = link_args(form)
     return render_template(
         "admin/audit.html",
         form=form,

@@ -3,7 +3,7 @@ what is allowed, so a typo never silently widens or empties a matching system's 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -14,6 +14,7 @@ from ..models import Cohort
 
 PER_PAGE_MAX = 500
 PER_PAGE_DEFAULT = 100
+PAGE_MAX = 1_000_000  # far past any real list; keeps the OFFSET within what databases hold
 EXTERNAL_ID_MAX = 100
 SINCE_FORMAT = "ISO 8601 date-time with a time zone, e.g. 2026-11-01T00:00:00Z"
 
@@ -32,7 +33,7 @@ def allowed(cohorts: list[str]) -> dict:
         "cohort": cohorts,
         "external_id": f"text, 1-{EXTERNAL_ID_MAX} characters",
         "since": SINCE_FORMAT,
-        "page": "integer >= 1",
+        "page": f"integer 1-{PAGE_MAX}",
         "per_page": f"integer 1-{PER_PAGE_MAX}",
     }
 
@@ -66,10 +67,10 @@ def read_feed_query(args: MultiDict, scope: Scope) -> tuple[FeedQuery, int, int]
     since = _time(args.get("since"))
     if args.get("since") is not None and since is None:
         refuse(f"'since' must be an {SINCE_FORMAT}.")
-    number = _whole(args.get("page", "1"), 1, None)
+    number = _whole(args.get("page", "1"), 1, PAGE_MAX)
     size = _whole(args.get("per_page", str(PER_PAGE_DEFAULT)), 1, PER_PAGE_MAX)
     if number is None or size is None:
-        refuse(f"'page' must be a whole number from 1, 'per_page' from 1 to {PER_PAGE_MAX}.")
+        refuse(f"'page' must be a whole number from 1 to {PAGE_MAX}, 'per_page' from 1 to {PER_PAGE_MAX}.")
     query = FeedQuery(
         statuses=statuses,
         matchable=None if matchable is None else matchable == "true",
@@ -105,6 +106,7 @@ def _time(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        # In UTC, as it is compared: 9999-12-31T23:59:59-14:00 is past the last representable day.
+        return parsed.astimezone(UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else None

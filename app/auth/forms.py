@@ -1,3 +1,7 @@
+import gzip
+from functools import cache
+from pathlib import Path
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, StringField
@@ -5,6 +9,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from ..extensions import db
 from ..models import User, normalise_email
+from ..models.user import mixed_script_email
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -14,6 +19,34 @@ _password_length = Length(
     message=f"Use at least {MIN_PASSWORD} characters (and at most {MAX_PASSWORD}).",
 )
 
+# 20,000 common passwords (lowercased), the list Django ships as
+# django/contrib/auth/common-passwords.txt.gz (Django 5.2, BSD-3-Clause licence, copyright the
+# Django Software Foundation and individual contributors), compiled by Royce Williams from leaked
+# password corpora: https://gist.github.com/roycewilliams/226886fd01572964e1431ac8afc999ce
+_COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
+MIN_DISTINCT_CHARACTERS = 5
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    with gzip.open(_COMMON_PASSWORDS, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def not_a_common_password(_form, field) -> None:
+    """F18: a password from the lists attackers try first, or one character over and over, is
+    refused in plain words (the length check runs as well)."""
+    password = field.data or ""
+    if password.strip().lower() in common_passwords():
+        raise ValidationError(
+            "This is one of the most common passwords, so it is among the first an attacker tries. "
+            "Choose another: a few unrelated words make a strong one."
+        )
+    if len(set(password.lower())) < MIN_DISTINCT_CHARACTERS:
+        raise ValidationError(
+            f"Use at least {MIN_DISTINCT_CHARACTERS} different characters: a repeated pattern is easy to guess."
+        )
+
 
 class RegisterForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
@@ -21,7 +54,7 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         "Password",
         description=f"At least {MIN_PASSWORD} characters. A few unrelated words make a strong one.",
-        validators=[DataRequired(), _password_length],
+        validators=[DataRequired(), _password_length, not_a_common_password],
     )
     confirm = PasswordField(
         "Confirm password",
@@ -29,6 +62,11 @@ class RegisterForm(FlaskForm):
     )
 
     def validate_email(self, field) -> None:
+        if mixed_script_email(field.data or ""):
+            raise ValidationError(
+                "This email mixes letters from different alphabets (like a Cyrillic “а” among Latin "
+                "letters). Type it with the letters of one alphabet."
+            )
         taken = db.session.scalar(select(User.id).where(User.email == normalise_email(field.data)))
         if taken:
             raise ValidationError("An account with this email already exists. Log in instead.")
@@ -45,8 +83,8 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField(
         "New password",
-        description=f"At least {MIN_PASSWORD} characters.",
-        validators=[DataRequired(), _password_length],
+        description=f"At least {MIN_PASSWORD} characters, not a common password.",
+        validators=[DataRequired(), _password_length, not_a_common_password],
     )
     confirm = PasswordField(
         "Confirm new password",

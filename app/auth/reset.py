@@ -13,10 +13,10 @@ import hashlib
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import User, normalise_email
+from ..models.user import hash_password
 
 _SALT = "peerpath-password-reset"
 
@@ -52,7 +52,7 @@ def reset_password(user: User, new_password: str) -> bool:
     result = db.session.execute(
         update(User)
         .where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=generate_password_hash(new_password), session_version=User.session_version + 1)
+        .values(password_hash=hash_password(new_password), session_version=User.session_version + 1)
         .returning(User.id)
         .execution_options(synchronize_session=False)
     )

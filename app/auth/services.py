@@ -5,16 +5,19 @@ from __future__ import annotations
 from functools import cache
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, select
-from werkzeug.security import generate_password_hash
+from flask import current_app, g, session
+from flask_login import login_user
+from sqlalchemy import bindparam, select, update
 
 from ..database import core_rows
 from ..extensions import db
 from ..models import Cohort, Role, SignedInUser, User, normalise_email
+from ..models.user import hash_password
+from . import throttle
 
 # Checked when the email is unknown, so a failed login takes as long either way and the
 # response time does not reveal which addresses have accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+_DUMMY_HASH = hash_password("not-a-real-password-at-all")
 
 
 def create_user(email: str, name: str, password: str, role: Role = Role.TRAINEE) -> User:
@@ -32,7 +35,36 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         User(password_hash=_DUMMY_HASH).check_password(password)
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password):
+        return None
+    if user.password_needs_upgrade():
+        user.set_password(password)  # an older scrypt hash becomes Argon2id (the view commits)
+    return user
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Log in after every check passed: a fresh CSRF token for the signed-in session (I5), and
+    this browser becomes a known device for the login throttle (see throttle.py)."""
+    renew_csrf_token()
+    login_user(user, remember=remember)
+    throttle.trust_this_device(user.email)
+
+
+def renew_csrf_token() -> None:
+    """The next form gets a new CSRF token: one known before a login or logout is useless after."""
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    g.pop("csrf_token", None)
+
+
+def end_sessions(user_id: int) -> None:
+    """Every session and remember-me cookie of the account stops working: the cookie's id carries
+    the session version, and the loader accepts only the current one (F4)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def change_password(user: User, new_password: str) -> None:
@@ -66,8 +98,11 @@ def cohort_for_invite(code: str) -> Cohort | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Accept a ``next=`` target only if it stays on this site (a path, not a URL)."""
+    """Accept a ``next=`` target only if it stays on this site (a path, not a URL) and could be a
+    header (no control characters: a CR or LF would break the redirect, F12)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..config import grace_date
@@ -47,8 +47,7 @@ def _staff_only() -> None:
 
 @bp.route("/login/code", methods=("GET", "POST"))
 # The same budgets as the password form: a wrong code counts like a wrong password.
-@throttle.per_account
-@throttle.per_address
+@throttle.login_guesses
 def login_code():
     """After a right password: a code from the app, or a recovery code, completes the login."""
     if current_user.is_authenticated:
@@ -64,7 +63,7 @@ def login_code():
         if refusal is None:
             db.session.commit()
             two_step.forget_login()
-            login_user(pending.user, remember=pending.remember)
+            services.start_session(pending.user, remember=pending.remember)
             if left is not None:
                 flash(
                     f"You used a recovery code: {left} left. If your device is lost, set up a new one "
@@ -73,7 +72,7 @@ def login_code():
                 )
             return redirect(services.safe_next(pending.next_target) or url_for("learn.dashboard"))
         # End the transaction now (a refused claim may have taken SQLite's write lock): the
-        # throttle counts this failure on its own connection after the view.
+        # throttle's counters are written on their own connection.
         db.session.rollback()
         field.errors.append(refusal)
     return render_template("auth/login_code.html", form=form)
@@ -162,8 +161,8 @@ def _password_is_right(password: str) -> bool:
 
 
 def _refuse(field, message: str) -> None:
-    db.session.rollback()  # before the throttle counts the failure on its own connection
-    g.second_factor_refused = True  # counted by throttle.per_signed_in_account
+    db.session.rollback()  # the throttle's counters are written on their own connection
+    g.second_factor_refused = True  # throttle.per_signed_in_account keeps this attempt counted
     field.errors.append(message)
 
 

@@ -1,5 +1,6 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter, login_manager
 from ..models import User, has_second_factor, normalise_email, utcnow
@@ -21,7 +22,13 @@ login_manager.login_message_category = "info"
 login_manager.user_loader(services.load_user_from_cookie_id)
 
 
+_TAKEN = "An account with this email already exists. Log in instead."
+
+
 @bp.route("/register", methods=("GET", "POST"))
+# A few accounts per address and hour: each runs the password hash, and each answer says whether
+# an email has an account (F7).
+@throttle.registrations
 def register():
     """Create a trainee account and log it in."""
     if current_user.is_authenticated:
@@ -40,20 +47,31 @@ def register():
             form.form_errors.append(
                 "We could not create an account with these details. Please contact your programme coordinator."
             )
-        else:
-            user = services.create_user(form.email.data, form.name.data, form.password.data)
-            user.cohort_id = cohort.id if cohort else None
-            db.session.commit()
-            login_user(user)
+        elif (user := _create_account(form, cohort)) is not None:
+            services.start_session(user)
             flash(f"Welcome to PeerPath, {user.name}. Your training starts below.", "success")
             return redirect(url_for("learn.dashboard"))
     return render_template("auth/register.html", form=form, cohort=cohort)
 
 
+def _create_account(form: RegisterForm, cohort) -> User | None:
+    """The new account, or None with the email field's error when another registration of the
+    same email won the race (F13)."""
+    try:
+        user = services.create_user(form.email.data, form.name.data, form.password.data)
+        user.cohort_id = cohort.id if cohort else None
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.email.errors.append(_TAKEN)
+        return None
+    return user
+
+
 @bp.route("/login", methods=("GET", "POST"))
-# Guessing is throttled per account and per address; the code step (two_factor_views) shares both.
-@throttle.per_account
-@throttle.per_address
+# Guessing is throttled per account (unknown devices) or per known device, and per address; the
+# code step (two_factor_views) shares the same budgets.
+@throttle.login_guesses
 def login():
     """Log in with email and password; staff with a second factor go on to type a code."""
     if current_user.is_authenticated:
@@ -68,31 +86,56 @@ def login():
             )
         elif user is not None:
             target = services.safe_next(request.args.get("next"))
+            db.session.commit()  # an older password hash upgraded to Argon2id
             if user.is_staff and has_second_factor(db.session, user.id):
                 # Half logged in: nothing is signed in until the code is right.
                 two_step.begin_login(user, remember=form.remember.data, next_target=target)
                 return redirect(url_for("auth.login_code"))
             two_step.forget_login()
-            login_user(user, remember=form.remember.data)
+            services.start_session(user, remember=form.remember.data)
             return redirect(target or url_for("learn.dashboard"))
         else:
             form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)
 
 
+def _end_session_here() -> None:
+    if current_user.is_authenticated:
+        # The server forgets the session, not just this browser: a copied session or remember-me
+        # cookie names a session version that no longer loads (F4).
+        services.end_sessions(current_user.id)
+        db.session.commit()
+    logout_user()
+    services.renew_csrf_token()
+    two_step.forget_login()
+    two_step.forget_enrolment()
+
+
 @bp.post("/logout")
 def logout():
-    """Log out and forget the remember-me cookie."""
+    """Log out: this session's cookies stop working on the server too."""
     if EmptyForm().validate_on_submit():
-        logout_user()
-        two_step.forget_login()
-        two_step.forget_enrolment()
+        _end_session_here()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
 
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the account, on every device, this one included."""
+    if EmptyForm(prefix="everywhere").validate_on_submit():
+        _end_session_here()
+        flash("You are logged out on every device. Log in again here when you need to.", "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.change_password"))
+
+
 @bp.route("/password", methods=("GET", "POST"))
 @login_required
+# Someone at a signed-in browser may not guess the current password here either (F17): the same
+# budget as the second factor's password checks, counted before the check.
+@throttle.per_signed_in_account
 def change_password():
     """Change the password, after checking the current one."""
     form = ChangePasswordForm()
@@ -104,12 +147,37 @@ def change_password():
             login_user(account)  # re-issue this session's cookie with the new version
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("learn.dashboard"))
+        db.session.rollback()
+        g.second_factor_refused = True  # the throttle keeps this wrong guess counted
         form.current.errors.append("That is not your current password.")
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, everywhere_form=EmptyForm(prefix="everywhere"))
 
 
-def _public_url(path: str) -> str:
-    return (current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")) + path
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def _public_url(path: str) -> str | None:
+    """The site's own address for a link in an email: ``PUBLIC_URL``, or on this machine the
+    request's host. Elsewhere None: the Host header is the sender's to choose (F1)."""
+    if current_app.config["PUBLIC_URL"]:
+        return current_app.config["PUBLIC_URL"] + path
+    if request.host.rsplit(":", 1)[0] in LOCAL_HOSTS or request.host in LOCAL_HOSTS:
+        return request.host_url.rstrip("/") + path
+    return None
+
+
+def _email_reset_link(user: User) -> None:
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    link = _public_url(url_for("auth.reset_password", token=reset.make_token(user)))
+    send_email(
+        user.email,
+        "Reset your PeerPath password",
+        f"Hello {user.name},\n\n"
+        f"Someone (we hope you) asked to reset the password of your PeerPath account.\n"
+        f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
+        "The link works once. If you did not ask for it, ignore this email: "
+        "your password stays as it is.\n",
+    )
 
 
 def _reset_email() -> str:
@@ -123,21 +191,17 @@ def _reset_email() -> str:
 def request_reset():
     """Ask for a password-reset link by email; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
+    if form.validate_on_submit() and _public_url("/") is None:
+        current_app.logger.error("PUBLIC_URL is not set: refusing to email a reset link built from the Host header")
+        form.form_errors.append("Password reset by email is not set up on this site yet. Ask your coordinator.")
+        return render_template("auth/reset_request.html", form=form), 503
     if form.validate_on_submit():
         user = reset.active_user_by_email(form.email.data)
         if user is not None:
-            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            link = _public_url(url_for("auth.reset_password", token=reset.make_token(user)))
-            send_email(
-                user.email,
-                "Reset your PeerPath password",
-                f"Hello {user.name},\n\n"
-                f"Someone (we hope you) asked to reset the password of your PeerPath account.\n"
-                f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
-                "The link works once. If you did not ask for it, ignore this email: "
-                "your password stays as it is.\n",
-            )
-            db.session.commit()
+            _email_reset_link(user)
+        # The email is only queued (sent after the response, see people/mail.py), and both
+        # answers commit: an unknown address takes the same path and about the same time.
+        db.session.commit()
         flash(
             "If an account uses that email, a link to reset its password is on its way. "
             "Check your inbox (and spam folder) in a few minutes.",

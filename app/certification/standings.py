@@ -69,6 +69,13 @@ def mark_stale(user_ids: Iterable[int]) -> None:
     )
 
 
+def lock_trainee(user_id: int) -> None:
+    """Hold this trainee's row until the transaction ends, so two simultaneous decisions about
+    them (two revokes, two sign-offs) are made one after the other, the second seeing the first.
+    The write is one every decision makes anyway: the standing is stale once a decision lands."""
+    mark_stale([user_id])
+
+
 def standing_of(course: Course, user_id: int, now: datetime | None = None) -> Standing:
     """A trainee's standing computed live from their records."""
     return standing(course.program, course, load_records([user_id])[user_id], now or utcnow())

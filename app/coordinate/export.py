@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -115,10 +116,20 @@ def _streamed(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+# A formula trigger (=, +, -, @, tab, carriage return, and their full-width forms) at the start
+# of the text or of any piece a spreadsheet may split it into: after a separator it may use
+# (comma, semicolon, tab, pipe, a line break), with any spaces between. An apostrophe goes before it.
+_FORMULA_START = re.compile(r"(^|[,;\t|\r\n])([ \u00a0\u3000]*)([=+\-@\t\r\uff1d\uff0b\uff0d\uff20])")
+
+
 def spreadsheet_safe(value) -> str:
-    """Neutralise cells a spreadsheet would run as a formula (=, +, -, @, tab, carriage return)."""
+    """Neutralise every cell a spreadsheet would run as a formula, whichever separator it splits on."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    while True:  # again, for a trigger that is itself a separator (a tab before "=")
+        safer = _FORMULA_START.sub(r"\1\2'\3", text)
+        if safer == text:
+            return text
+        text = safer
 
 
 def _blank(value) -> str:

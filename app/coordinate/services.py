@@ -73,8 +73,15 @@ def cohort_funnels(now: datetime) -> dict[int, dict[str, int]]:
     return funnels
 
 
+class CohortNameTaken(Exception):
+    """A cohort's name differs from an existing one only by case (security review I6)."""
+
+
 def create_cohort(name: str) -> Cohort:
-    cohort = Cohort(name=name.strip(), invite_code=secrets.token_urlsafe(16))
+    name = name.strip()
+    if db.session.scalar(select(Cohort.id).where(func.lower(Cohort.name) == name.lower())):
+        raise CohortNameTaken(name)
+    cohort = Cohort(name=name, invite_code=secrets.token_urlsafe(16))
     db.session.add(cohort)
     db.session.flush()
     return cohort

@@ -25,7 +25,7 @@ from ..matching import external_ids
 from ..models import Role, TrainingSession, User, utcnow
 from ..people import roster, safeguarding_markers
 from ..sessions import services as sessions
-from ..web.forms import EmptyForm
+from ..web.forms import EmptyForm, link_args
 from . import bp, export, mentor_page, services
 from .forms import (
     CohortForm,
@@ -80,7 +80,7 @@ def mentors():
     form, filters = _filters()
     rows, total = roster.mentor_page(filters, utcnow())
     pages = max(1, -(-total // roster.PAGE_SIZE))
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = link_args(form)
     return render_template(
         "coordinate/mentors.html",
         form=form,
@@ -185,6 +185,7 @@ def sign_off(user_id: int):
     """Sign a trainee off as ready to be matched (only once everything else is done)."""
     mentor = _trainee_or_404(user_id)
     form = SignOffForm()
+    certification.lock_trainee(mentor.id)  # one sign-off, one certificate, however many clicks
     standing = certification.standing_of(_course(), mentor.id)
     refusal = duties.sign_off_refusal(_course().program, current_user, mentor.id)
     if standing.status != Status.AWAITING_REVIEW:
@@ -247,6 +248,7 @@ def do_not_reengage(user_id: int):
 def _decide(user_id: int, kind: str, form, allowed, refused: str, done: str):
     """Record a decision that needs a reason, if the trainee's status allows it."""
     mentor = _trainee_or_404(user_id)
+    certification.lock_trainee(mentor.id)  # simultaneous decisions: one after the other
     if not allowed(certification.standing_of(_course(), mentor.id).status):
         flash(refused.format(name=mentor.name), "info")
     elif form.validate_on_submit():
@@ -266,7 +268,7 @@ def cohorts():
         try:
             cohort = services.create_cohort(form.name.data)
             db.session.commit()
-        except IntegrityError:
+        except (IntegrityError, services.CohortNameTaken):
             db.session.rollback()
             form.name.errors.append("A cohort with this name exists already.")
         else:

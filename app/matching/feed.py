@@ -21,7 +21,6 @@ from ..people.roster import effective_status, status_is
 
 STATUSES = tuple(status.value for status in Status)
 REMOVED = "removed"
-LARGEST_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one names nobody
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,42 @@ PROTECTED = {
 }
 
 
+def _actor_erased(dialect: str, table: str) -> str:
+    """The one update allowed: certification_events.actor_id set to NULL, all else unchanged,
+    because the staff member it named has been erased (requirement records keep a bare id)."""
+    if table != "certification_events":
+        return "false" if dialect == "postgresql" else "0"
+    if dialect == "sqlite":
+        columns = (
+            "id",
+            "user_id",
+            "kind",
+            "reason",
+            "at",
+            "module_versions",
+            "content_version",
+            "certificate_id",
+            "voids_id",
+        )
+        same = " AND ".join(f"new.{c} IS old.{c}" for c in columns)
+        return (
+            f"new.actor_id IS NULL AND old.actor_id IS NOT NULL AND {same} "
+            f"AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = old.actor_id)"
+        )
+    return (
+        "NEW.actor_id IS NULL AND OLD.actor_id IS NOT NULL "
+        "AND to_jsonb(NEW) - 'actor_id' = to_jsonb(OLD) - 'actor_id' "
+        "AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = OLD.actor_id)"
+    )
+
+
 def append_only_ddl(table: str, message: str) -> dict[str, list[str]]:
     return {
         "sqlite": [
+            # An erased staff member's name leaves their decisions (the foreign key's SET NULL
+            # on actor_id, once their account is gone); nothing else may change.
             f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"WHEN NOT ({_actor_erased('sqlite', table)}) "
             f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
             f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
             f"WHEN EXISTS (SELECT 1 FROM users WHERE users.id = old.user_id) "
@@ -34,7 +66,9 @@ def append_only_ddl(table: str, message: str) -> dict[str, list[str]]:
         "postgresql": [
             f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
             f"IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = OLD.user_id) "
-            f"THEN RETURN OLD; END IF; RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql",
+            f"THEN RETURN OLD; END IF; "
+            f"IF TG_OP = 'UPDATE' AND {_actor_erased('postgresql', table)} THEN RETURN NEW; END IF; "
+            f"RAISE EXCEPTION '{message}'; END; $$ LANGUAGE plpgsql",
             f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
             f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "

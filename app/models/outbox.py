@@ -1,13 +1,20 @@
-"""Email written instead of sent, when no mail server is configured (development)."""
+"""Outgoing email, queued in the request's transaction and sent after the response.
+
+``status`` says where a message is: ``queued`` (waiting for its ``next_attempt_at``),
+``sent``, ``failed`` (given up after the last retry; ``flask mail status`` lists them), or
+``printed`` (no ``MAIL_SERVER`` was set, so it went to the console only, in development).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
+
+QUEUED, SENT, FAILED, PRINTED = "queued", "sent", "failed", "printed"
 
 
 class OutboxMessage(Base):
@@ -18,3 +25,11 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=PRINTED, server_default=PRINTED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the next try is due; None once sent, given up or printed. Also the lease that keeps
+    # two senders (the request's after-response send and `flask mail send`) from sending twice.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(1000))

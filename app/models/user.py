@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, func, true
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from .base import Base, UTCDateTime, utcnow
 
@@ -75,10 +78,30 @@ class User(RoleChecks, UserMixin, Base):
     account_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Argon2id hashes, and the werkzeug scrypt hashes stored before them (I1)."""
+        stored = self.password_hash or ""
+        if stored.startswith("$argon2"):
+            try:
+                return _HASHER.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                return False
+        try:
+            return check_password_hash(stored, password)
+        except ValueError:  # not a hash werkzeug knows
+            return False
+
+    def password_needs_upgrade(self) -> bool:
+        """True for an older scheme or weaker parameters: rehash after the next right password."""
+        stored = self.password_hash or ""
+        if not stored.startswith("$argon2"):
+            return True
+        try:
+            return _HASHER.check_needs_rehash(stored)
+        except InvalidHashError:
+            return True
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
@@ -121,6 +144,35 @@ for _name, _column in (
     Index(_name, User.role, _column, User.id, sqlite_where=_ACTIVE, postgresql_where=_ACTIVE)
 
 
+# Argon2id with OWASP's parameters (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
 def normalise_email(email: str) -> str:
-    """Emails compare case-insensitively; store them lowercased and trimmed."""
-    return email.strip().lower()
+    """The form an email is stored and compared in: trimmed, Unicode NFKC and case-folded (so
+    full-width letters, ligatures and case variants are the same address, I7), and "i" followed
+    by a combining dot above (what "İ" folds to) written as the plain "i" it looks like."""
+    text = unicodedata.normalize("NFKC", email.strip())
+    return unicodedata.normalize("NFKC", text.casefold()).replace("i\u0307", "i")
+
+
+# Scripts whose letters copy Latin ones (Cyrillic "а", Greek "ο"): an email part mixing them with
+# Latin is refused at registration. A short, stdlib-only check (Unicode character names), not the
+# full Unicode confusables table (UTS #39).
+_LATIN_LOOKALIKES = {"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"}
+
+
+def mixed_script_email(email: str) -> bool:
+    """True if the local part or a domain label mixes Latin letters with look-alike scripts."""
+    local, _, domain = normalise_email(email).rpartition("@")
+    for part in (local, *domain.split(".")):
+        scripts = {
+            unicodedata.name(character, "UNKNOWN").split()[0] for character in part if character.isalpha()
+        }
+        if "LATIN" in scripts and scripts & _LATIN_LOOKALIKES:
+            return True
+    return False

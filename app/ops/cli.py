@@ -23,7 +23,7 @@ from ..extensions import db
 from ..learning.item_stats import GradedAttempt, item_stats
 from ..models import QuizAttempt, Role, User, normalise_email, remove_second_factor, utcnow
 from ..people import audit, personal_data, safeguarding_markers
-from . import matching_cli
+from . import mail_cli, matching_cli
 from .backup import BackupRefused, backup_sqlite
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(delete_user_command)
     app.cli.add_command(safeguarding_group)
     matching_cli.init_app(app)
+    mail_cli.init_app(app)
 
 
 @click.command("create-user")

@@ -1,4 +1,6 @@
 from flask import Response, current_app, g, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import SecurityError
 
 from . import bp
 
@@ -18,6 +20,9 @@ def healthz() -> Response:
 @bp.app_errorhandler(400)
 def bad_request(error):
     """Explain a rejected form (most often an expired or missing CSRF token)."""
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no page of ours can be built for it (no URLs).
+        return Response("This site does not answer to that host name.", status=400, mimetype="text/plain")
     return _error_page(400, "That request could not be accepted", getattr(error, "description", None))
 
 
@@ -75,9 +80,24 @@ def server_error(error):
     return _error_page(
         500,
         "Something went wrong on our side",
-        "Your work so far is saved. Please try again in a moment; if it keeps "
+        "What you just sent may not have been saved: check, and try again in a moment. If it keeps "
         f"happening, tell your coordinator this reference: {request_id}.",
     )
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(error):
+    """The database is down, restarting or busy: 503, and say plainly that nothing was saved
+    (I4). The page reads nothing from the database, not even the signed-in account."""
+    request_id = g.get("request_id", "unknown")
+    current_app.logger.error("Request %s: database unavailable", request_id, exc_info=error)
+    if request.path.startswith("/api/"):
+        response = jsonify(error="The database is unavailable; nothing was changed. Try again in a minute.")
+    else:
+        response = current_app.make_response(render_template("site/unavailable.html", request_id=request_id))
+    response.status_code = 503
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 def _error_page(code: int, title: str, message: str | None):

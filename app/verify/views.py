@@ -9,7 +9,7 @@ from . import bp
 
 @bp.get("/<certificate_id>")
 def certificate(certificate_id: str):
-    """Say whether a certificate is valid, expired or revoked: name, date and program only."""
+    """Say whether a certificate is valid, expired, revoked or its holder inactive: name, date and program only."""
     event = db.session.scalar(
         select(CertificationEvent).where(
             CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off"
@@ -28,14 +28,17 @@ def certificate(certificate_id: str):
         name=mentor.name,
         issued=event.at,
         standing=standing,
-        state=_state(standing, certificate_id),
+        state=_state(standing, certificate_id, active=mentor.deactivated_at is None),
         program=course.program,
     )
 
 
-def _state(standing, certificate_id: str) -> str:
+def _state(standing, certificate_id: str, active: bool) -> str:
     if standing.certificate_id != certificate_id:
         return "replaced"  # a newer certificate was issued after this one expired
     if standing.status == "revoked":
         return "revoked"
-    return "valid" if standing.valid else "expired"
+    if not standing.valid:
+        return "expired"
+    # Deactivated by an admin: not valid, and the page says no more than that they are inactive.
+    return "valid" if active else "inactive"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -42,3 +43,9 @@ class QuerySelectField(SelectField):
             return
         if self.data not in {self.coerce(choice.value) for choice in self.choices}:
             raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+
+
+def link_args(form: QueryForm) -> dict[str, str]:
+    """The filters a pager or export link carries on: only the form's own fields, never any
+    query key (``endpoint`` or ``_method`` would reach ``url_for`` as its own arguments)."""
+    return {name: value for name, value in request.args.items() if name in form._fields and name != "page"}

@@ -34,15 +34,19 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add ``amount`` and return the new count, in one statement. A negative amount is a refund
+        (app/auth/throttle.py counts an attempt before judging it): it never takes a new window
+        below zero."""
         now = time.time()
         expired = RateLimitCounter.expires_at <= now
+        fresh = max(amount, 0)
         statement = (
             dialect_insert(RateLimitCounter)
-            .values(key=key, hits=amount, expires_at=now + expiry)
+            .values(key=key, hits=fresh, expires_at=now + expiry)
             .on_conflict_do_update(
                 index_elements=["key"],
                 set_={
-                    "hits": case((expired, amount), else_=RateLimitCounter.hits + amount),
+                    "hits": case((expired, fresh), else_=RateLimitCounter.hits + amount),
                     "expires_at": case((expired, now + expiry), else_=RateLimitCounter.expires_at),
                 },
             )

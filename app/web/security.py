@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -80,4 +80,24 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if "request_id" in g:
             headers.setdefault("X-Request-Id", g.request_id)
+        if _personal(response):
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _personal(response: Response) -> bool:
+    """A response no cache may keep: any page for a signed-in person (their records, others'
+    records, the audit log), a download (the mentors CSV), or an answer to an API token.
+
+    Static assets keep their long cache. The session is read only when the request sent one or
+    the view already read it (a login), so ``/healthz`` still leaves it alone."""
+    if request.endpoint == "static" or response.headers.get("Cache-Control", "").startswith("public"):
+        return False
+    signed_in = (
+        getattr(session, "accessed", True) or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    )
+    return bool(
+        (signed_in and session.get("_user_id"))
+        or "attachment" in response.headers.get("Content-Disposition", "")
+        or "Authorization" in request.headers
+    )

@@ -19,7 +19,7 @@ from app.models import QuizAttempt, ScenarioStep, SectionView, User
 from ..conftest import PASSWORD, Auth
 from ..helpers import answer_fields, drawn_questions, race, start
 from ..html import csrf_token
-from .conftest import ConnectionLost, HttpClient
+from .conftest import WORKERS, ConnectionLost, HttpClient
 
 SENDERS = 16
 KILLS = 6
@@ -155,3 +155,40 @@ def test_login_throttling_counts_across_all_four_workers(app, gunicorn, make_use
     codes = [guess(f"wrong guess number {n}") for n in range(25)]
     assert codes == [200] * 10 + [429] * 15
     assert guess(PASSWORD) == 429  # the account is closed to this address until the window ends
+
+
+def test_f2_slow_clients_cannot_take_the_site_down(gunicorn):
+    """Twice as many slow clients as workers, each sending a header line every second (security
+    review F2): with sync workers every other request waited for them; /healthz must keep answering."""
+    import http.client
+    import socket
+
+    slow, stop = [], threading.Event()
+    for _ in range(2 * WORKERS):
+        connection = socket.create_connection(("127.0.0.1", gunicorn.port))
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        slow.append(connection)
+
+    def dribble():
+        while not stop.wait(1):
+            for connection in slow:
+                try:
+                    connection.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    pass
+
+    sender = threading.Thread(target=dribble, daemon=True)
+    sender.start()
+    try:
+        time.sleep(1.5)  # the slow clients hold whatever they can
+        answers = []
+        for _ in range(3):
+            probe = http.client.HTTPConnection("127.0.0.1", gunicorn.port, timeout=5)  # liveness, not speed
+            probe.request("GET", "/healthz")
+            answers.append(probe.getresponse().status)
+            probe.close()
+        assert answers == [200, 200, 200]
+    finally:
+        stop.set()
+        for connection in slow:
+            connection.close()

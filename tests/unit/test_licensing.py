@@ -18,11 +18,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COURSE_ROOTS = ("content", "quizzes")
 COURSE_LICENCE = "CC-BY-SA-4.0"
 CODE_LICENCE = "Apache-2.0"
+# Shipped third-party data: licence -> its copyright holder (REUSE.toml annotates each file).
+THIRD_PARTY = {"BSD-3-Clause": "Django Software Foundation and individual contributors"}
+PACKAGE_LICENCE = "Apache-2.0 AND BSD-3-Clause"  # the wheel holds the code and the password list
 COPYRIGHT = "2026 The PeerPath contributors"
 LICENCE_FILES = [
     "LICENSE",
     "LICENSES/Apache-2.0.txt",
     "LICENSES/CC-BY-SA-4.0.txt",
+    "LICENSES/BSD-3-Clause.txt",
     "content/LICENSE",
     "quizzes/LICENSE",
 ]
@@ -225,9 +229,11 @@ def test_reuse_toml_gives_code_and_course_their_licences(path, licence):
 def test_reuse_toml_names_the_copyright_holder_and_ships_each_licence_text():
     notes = annotations(PROJECT_ROOT)
     assert tomllib.loads((PROJECT_ROOT / "REUSE.toml").read_text())["version"] == 1
-    assert notes and all(as_list(n.get("SPDX-FileCopyrightText")) == [COPYRIGHT] for n in notes)
+    for note in notes:
+        (licence,) = as_list(note.get("SPDX-License-Identifier"))
+        assert as_list(note.get("SPDX-FileCopyrightText")) == [THIRD_PARTY.get(licence, COPYRIGHT)]
     used = {i for n in notes for i in as_list(n.get("SPDX-License-Identifier"))}
-    assert used == {CODE_LICENCE, COURSE_LICENCE}
+    assert used == {CODE_LICENCE, COURSE_LICENCE, *THIRD_PARTY}
     assert sorted(p.name for p in (PROJECT_ROOT / "LICENSES").iterdir()) == sorted(f"{i}.txt" for i in used)
 
 
@@ -289,9 +295,9 @@ def test_each_course_notice_gives_the_licence_and_the_attribution_line():
 def pyproject_problems(root: Path) -> list[str]:
     data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     project, problems = data["project"], []
-    if project.get("license") != CODE_LICENCE:
+    if project.get("license") != PACKAGE_LICENCE:
         problems.append(
-            f"project.license is {project.get('license')!r}, not the SPDX expression {CODE_LICENCE!r}"
+            f"project.license is {project.get('license')!r}, not the SPDX expression {PACKAGE_LICENCE!r}"
         )
     patterns = project.get("license-files", [])
     matched = set()
@@ -328,10 +334,11 @@ def test_the_pyproject_check_rejects_an_old_style_declaration(tmp_path):
         'classifiers = ["License :: OSI Approved :: Apache Software License"]\n'
     )
     assert pyproject_problems(tmp_path) == [
-        "project.license is {'text': 'Apache 2.0'}, not the SPDX expression 'Apache-2.0'",
+        "project.license is {'text': 'Apache 2.0'}, not the SPDX expression 'Apache-2.0 AND BSD-3-Clause'",
         "license-files pattern 'NOTICE' matches no file",
         "LICENSES/Apache-2.0.txt is not in license-files",
         "LICENSES/CC-BY-SA-4.0.txt is not in license-files",
+        "LICENSES/BSD-3-Clause.txt is not in license-files",
         "content/LICENSE is not in license-files",
         "quizzes/LICENSE is not in license-files",
         "classifier 'License :: OSI Approved :: Apache Software License' conflicts with project.license",

@@ -20,7 +20,7 @@ def test_register_creates_a_logged_in_trainee(client, auth, app):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "amara@example.org"))
         assert user.role == Role.TRAINEE.value and user.name == "Amara Okafor"
-        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
 
 
 @pytest.mark.parametrize(

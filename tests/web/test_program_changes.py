@@ -34,7 +34,9 @@ def test_applies_from_must_be_a_date_reported_at_its_line(tmp_path):
     program = course_with_new_step(tmp_path, "    applies_from: next year\n")
     line = program.read_text(encoding="utf-8").splitlines().index("    applies_from: next year") + 1
     _, problems = inspect_course(tmp_path / "content", tmp_path / "quizzes")
-    assert any(p.line == line and "YYYY-MM-DD" in p.message and p.path.endswith("program.yaml") for p in problems)
+    assert any(
+        p.line == line and "YYYY-MM-DD" in p.message and p.path.endswith("program.yaml") for p in problems
+    )
 
 
 def stored_status(app, user_id: int) -> str:

@@ -4,7 +4,6 @@ TRUNCATE while the person exists, and erasing a person still removes their rows.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,9 @@ def background_check(app, user_id: int) -> RequirementRecord:
     with app.app_context():
         return db.session.scalars(
             select(RequirementRecord)
-            .where(RequirementRecord.user_id == user_id, RequirementRecord.requirement_id == "background-check")
+            .where(
+                RequirementRecord.user_id == user_id, RequirementRecord.requirement_id == "background-check"
+            )
             .order_by(RequirementRecord.id.desc())
         ).first()
 
@@ -50,16 +51,23 @@ def test_a_mistyped_background_check_date_is_corrected_and_both_records_show(
     assert missing_reason.status_code == 422 and "Say why" in missing_reason.text
     assert f'value="{right}"' in missing_reason.text  # what was typed stays
     done = post(
-        coordinator, detail, action, **{f"record-{record_id}-date": right, f"record-{record_id}-reason": "Year mistyped."}
+        coordinator,
+        detail,
+        action,
+        **{f"record-{record_id}-date": right, f"record-{record_id}-reason": "Year mistyped."},
     )
     assert done.status_code == 302
     assert valid_until(app, client, runner, mentor) < lapses_wrongly  # the corrected date counts
 
     page = coordinator.get(detail).text
-    states = {li["data-record"]: li["data-record-state"] for li in elements(page, "li") if "data-record" in li}
+    states = {
+        li["data-record"]: li["data-record-state"] for li in elements(page, "li") if "data-record" in li
+    }
     assert states[str(record_id)] == "replaced" and "current" in states.values()
     assert "Year mistyped." in page
-    again = post(coordinator, detail, action, **{f"record-{record_id}-date": right, f"record-{record_id}-reason": "x"})
+    again = post(
+        coordinator, detail, action, **{f"record-{record_id}-date": right, f"record-{record_id}-reason": "x"}
+    )
     assert again.status_code == 302 and "already been corrected" in coordinator.get(detail).text
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action)).all()
@@ -74,9 +82,14 @@ def test_a_voided_record_stops_counting_and_a_voided_sign_off_withdraws_the_cert
     detail = f"/coordinator/mentors/{mentor}"
     assert post(coordinator, detail, f"{detail}/sign-off", reason="").status_code == 302
     with app.app_context():
-        sign_off = db.session.scalar(select(CertificationEvent.id).where(CertificationEvent.user_id == mentor))
+        sign_off = db.session.scalar(
+            select(CertificationEvent.id).where(CertificationEvent.user_id == mentor)
+        )
     voided = post(
-        coordinator, detail, f"{detail}/decisions/{sign_off}/void", **{f"void-decision-{sign_off}-reason": "Wrong person."}
+        coordinator,
+        detail,
+        f"{detail}/decisions/{sign_off}/void",
+        **{f"void-decision-{sign_off}-reason": "Wrong person."},
     )
     assert voided.status_code == 302
     page = coordinator.get(detail).text
@@ -84,7 +97,12 @@ def test_a_voided_record_stops_counting_and_a_voided_sign_off_withdraws_the_cert
     assert [li for li in elements(page, "li", data_event="sign_off") if "data-voided" in li]
 
     record_id = background_check(app, mentor).id
-    post(coordinator, detail, f"{detail}/records/{record_id}/void", **{f"void-record-{record_id}-reason": "Not done."})
+    post(
+        coordinator,
+        detail,
+        f"{detail}/records/{record_id}/void",
+        **{f"void-record-{record_id}-reason": "Not done."},
+    )
     assert elements(coordinator.get(detail).text, "section", data_certification_status="in_training")
 
 
@@ -99,7 +117,14 @@ def protected_rows(app, user_id: int) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("table", ["certification_events", "requirement_records", "audit_log"])
-@pytest.mark.parametrize("statement", ["UPDATE {table} SET reason = 'changed' WHERE id = {id}", "DELETE FROM {table} WHERE id = {id}", "TRUNCATE {table}"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE {table} SET reason = 'changed' WHERE id = {id}",
+        "DELETE FROM {table} WHERE id = {id}",
+        "TRUNCATE {table}",
+    ],
+)
 def test_the_database_refuses_to_change_the_safeguarding_history(app, make_user, table, statement):
     mentor = certify(app, make_user(name="Kept Safe"))
     row = protected_rows(app, mentor).get(table)
@@ -107,7 +132,9 @@ def test_the_database_refuses_to_change_the_safeguarding_history(app, make_user,
         if table == "audit_log":
             row = db.session.scalar(select(AuditEntry.id))
             if row is None:
-                db.session.add(AuditEntry(at=utcnow(), action="x", subject_type="user", subject_id=mentor, details={}))
+                db.session.add(
+                    AuditEntry(at=utcnow(), action="x", subject_type="user", subject_id=mentor, details={})
+                )
                 db.session.commit()
                 row = db.session.scalar(select(AuditEntry.id))
             statement = statement.replace("reason = 'changed'", "action = 'changed'")
@@ -124,7 +151,9 @@ def test_erasing_a_person_still_removes_their_protected_rows(app, runner, make_u
     mentor = certify(app, email)
     assert runner.invoke(args=["delete-user", email, "--yes"]).exit_code == 0
     with app.app_context():
-        assert db.session.scalar(select(RequirementRecord.id).where(RequirementRecord.user_id == mentor)) is None
+        assert (
+            db.session.scalar(select(RequirementRecord.id).where(RequirementRecord.user_id == mentor)) is None
+        )
         assert db.session.get(User, mentor) is None
 
 
@@ -154,7 +183,11 @@ def test_a_screening_record_lapsing_inside_the_window_makes_the_mentor_renewal_d
     assert [r["data-mentor"] for r in rows] == [str(mentor)]
     cell = elements(listed, "td", data_column="valid-until")[0]
     assert (utcnow() + timedelta(days=20)).strftime("%Y") in cell.text
-    assert not [r for r in elements(coordinator.get("/coordinator/?lapsing=30&q=nobody").text, "tr") if "data-mentor" in r]
+    assert not [
+        r
+        for r in elements(coordinator.get("/coordinator/?lapsing=30&q=nobody").text, "tr")
+        if "data-mentor" in r
+    ]
 
 
 def test_the_sign_off_form_says_when_the_certificate_will_in_fact_end(app, make_user, coordinator):
@@ -210,7 +243,9 @@ def test_only_a_safeguarding_lead_marks_do_not_reengage_and_a_reinstatement_cann
     Auth(lead).login(make_user(Role.SAFEGUARDING_LEAD, name="Lee Lead"))
     assert post(lead, detail, action, **{"dnr-reason": "Allegation upheld by the LADO."}).status_code == 302
     page = lead.get(detail).text
-    assert elements(page, "section", data_certification_status="revoked") and elements(page, "p", data_do_not_reengage="")
+    assert elements(page, "section", data_certification_status="revoked") and elements(
+        page, "p", data_do_not_reengage=""
+    )
     post(lead, detail, f"{detail}/reinstate", reason="Try to lift it.")
     assert elements(lead.get(detail).text, "section", data_certification_status="revoked")
     with app.app_context():
@@ -250,7 +285,9 @@ def test_a_lost_device_can_be_reset_from_the_server_when_no_admin_can_sign_in(ap
         user_id = db.session.scalar(select(User.id).where(User.email == email))
         db.session.add(SecondFactor(user_id=user_id, secret=pyotp.random_base32(), enrolled_at=utcnow()))
         db.session.commit()
-    assert runner.invoke(args=["safeguarding", "reset-second-factor", email]).exit_code != 0  # a reason is required
+    assert (
+        runner.invoke(args=["safeguarding", "reset-second-factor", email]).exit_code != 0
+    )  # a reason is required
     done = runner.invoke(args=["safeguarding", "reset-second-factor", email, "--reason", "Phone lost."])
     assert done.exit_code == 0, done.output
     with app.app_context():
