@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEntry, CertificationEvent, Role, User
+from app.models import AuditEntry, CertificationEvent, Role, User, utcnow
 
 from ..conftest import PASSWORD, Auth
 from ..helpers import THREADS, complete_course, race
@@ -296,3 +296,19 @@ def test_f19_sqlite_overwrites_erased_data(app):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL reclaims space by VACUUM; secure_delete is SQLite's setting")
         assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1
+
+
+def test_f15_the_audit_log_refuses_truncate(app):
+    """PostgreSQL's TRUNCATE skipped the row triggers (F15); SQLite has no TRUNCATE, and its
+    DELETE without WHERE meets the row trigger."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    with app.app_context():
+        db.session.add(AuditEntry(at=utcnow(), action="x", subject_type="user", subject_id=1, details={}))
+        db.session.commit()
+        statement = "TRUNCATE audit_log" if db.engine.dialect.name == "postgresql" else "DELETE FROM audit_log"
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
