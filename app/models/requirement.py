@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, exists, false
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, false, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
 
@@ -35,6 +35,10 @@ class RequirementRecord(Base):
 
 
 def current_requirement_records():
-    """The records that count: neither a void nor replaced by a later correction or void."""
-    later = aliased(RequirementRecord)
-    return (RequirementRecord.voided.is_(False)) & ~exists().where(later.corrects_id == RequirementRecord.id)
+    """The records that count: neither a void nor replaced by a later correction or void.
+
+    Written as NOT IN an uncorrelated list (read once) rather than a correlated NOT EXISTS: with
+    statistics that say nearly every ``corrects_id`` is NULL, SQLite judged the index useless and
+    scanned the table once per record (the CSV of 10,000 trainees took 20 s)."""
+    replaced = select(RequirementRecord.corrects_id).where(RequirementRecord.corrects_id.is_not(None))
+    return RequirementRecord.voided.is_(False) & RequirementRecord.id.not_in(replaced.scalar_subquery())
