@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, update
 from ..extensions import db
 from ..models import Role, User, utcnow
 from ..people import audit
+from ..people.roster import like_escaped
 
 PAGE_SIZE = 50
 
@@ -29,8 +30,7 @@ def user_page(filters: UserFilter) -> tuple[list[User], int]:
     query = select(User)
     if filters.q:
         # Searched as text: a typed % or _ is not a wildcard (security review I6).
-        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = f"%{like_escaped(filters.q.lower())}%"
         query = query.where(
             or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
         )

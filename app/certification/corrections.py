@@ -34,61 +34,50 @@ def correct_requirement(
 ) -> RequirementRecord:
     """Replace a record's date (and hours) with the right ones; the old record stays, marked."""
     old = _current_record(user_id, record_id)
-    record = RequirementRecord(
-        user_id=user_id,
-        requirement_id=old.requirement_id,
+    was = old.completed_on.date().isoformat()
+    return _supersede(
+        old,
+        reason,
+        actor_id,
+        "requirement.corrected",
         completed_on=completed_on,
         hours=hours,
         note=old.note,
-        recorded_by=actor_id,
-        recorded_at=utcnow(),
-        corrects_id=old.id,
-        reason=reason,
+        audit_details={"was": was, "now": completed_on.date().isoformat()},
     )
-    db.session.add(record)
-    db.session.flush()
-    audit.record(
-        "requirement.corrected",
-        "user",
-        user_id,
-        actor_id,
-        requirement=old.requirement_id,
-        record=old.id,
-        was=old.completed_on.date().isoformat(),
-        now=completed_on.date().isoformat(),
-        reason=reason,
-    )
-    mark_stale([user_id])
-    return record
 
 
 def void_requirement(user_id: int, record_id: int, reason: str, actor_id: int) -> RequirementRecord:
     """Withdraw a record made in error (the wrong person, a step that did not happen)."""
     old = _current_record(user_id, record_id)
-    void = RequirementRecord(
-        user_id=user_id,
+    return _supersede(old, reason, actor_id, "requirement.voided", completed_on=old.completed_on, voided=True)
+
+
+def _supersede(old: RequirementRecord, reason: str, actor_id: int, action: str, audit_details=None, **fields):
+    """A new record naming the one it replaces (a correction, or with ``voided`` a void); audited."""
+    record = RequirementRecord(
+        user_id=old.user_id,
         requirement_id=old.requirement_id,
-        completed_on=old.completed_on,
-        hours=None,
         recorded_by=actor_id,
         recorded_at=utcnow(),
         corrects_id=old.id,
-        voided=True,
         reason=reason,
+        **fields,
     )
-    db.session.add(void)
+    db.session.add(record)
     db.session.flush()
     audit.record(
-        "requirement.voided",
+        action,
         "user",
-        user_id,
+        old.user_id,
         actor_id,
         requirement=old.requirement_id,
         record=old.id,
         reason=reason,
+        **(audit_details or {}),
     )
-    mark_stale([user_id])
-    return void
+    mark_stale([old.user_id])
+    return record
 
 
 def void_decision(user_id: int, event_id: int, reason: str, actor_id: int) -> CertificationEvent:

@@ -145,7 +145,7 @@ def _search_kind(q: str) -> str:
 def _values(filters: MentorFilter, now: datetime) -> dict:
     return {
         "now": now,
-        "pattern": "%" + _like_escaped(filters.q.lower()) + "%",
+        "pattern": "%" + like_escaped(filters.q.lower()) + "%",
         "phrase": '"' + filters.q.replace('"', '""') + '"',  # FTS5 syntax: the text as one phrase
         "cohort_id": filters.cohort_id,
         "stalled_before": now - STALLED_AFTER,
@@ -153,7 +153,7 @@ def _values(filters: MentorFilter, now: datetime) -> dict:
     }
 
 
-def _like_escaped(text: str) -> str:
+def like_escaped(text: str) -> str:
     """Searched as text: ``%`` and ``_`` typed by a coordinator are not wildcards."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
