@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,13 +69,14 @@ def playwright_browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory, playwright_browser):
-    """The app served over HTTP from a thread, with a coordinator and an author account."""
-    root = tmp_path_factory.mktemp("live")
+@contextmanager
+def serve(root: Path, program_text: str | None = None):
+    """The app served over HTTP from a thread on a copy of the course under ``root`` (with
+    ``program_text`` as its program.yaml when given), with a coordinator, an author and an admin."""
     shutil.copytree(PROJECT_ROOT / "content", root / "content")
     shutil.copytree(PROJECT_ROOT / "quizzes", root / "quizzes")
-    (root / "content" / "program.yaml").write_text(browser_program())
+    if program_text is not None:
+        (root / "content" / "program.yaml").write_text(program_text)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
@@ -94,10 +96,26 @@ def live_server(tmp_path_factory, playwright_browser):
     thread.start()
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, playwright_browser):
+    """The cut-down course (one module, one role-play, nothing recorded by staff)."""
+    with serve(tmp_path_factory.mktemp("live"), browser_program()) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def full_live_server(tmp_path_factory, playwright_browser):
+    """The shipped course whole: every module, role-play and requirement staff record."""
+    with serve(tmp_path_factory.mktemp("full")) as server:
+        yield server
 
 
 @pytest.fixture
