@@ -84,7 +84,9 @@ def time_tag(moment: datetime | None, style: str | None = None, empty: str = "ne
     if moment is None:
         return Markup.escape(empty)
     if style:
-        return Markup(f'<time datetime="{moment.isoformat()}">{escape(moment.strftime(style))}</time>')
+        # Whole seconds: the HTML standard allows at most three digits of a fraction.
+        stamp = moment.replace(microsecond=0).isoformat()
+        return Markup(f'<time datetime="{stamp}">{escape(moment.strftime(style))}</time>')
     day, month, year = moment.day, moment.month, moment.year
     shown = f"{day:02d} {MONTHS[month - 1]} {year}"
     return Markup(f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{shown}</time>')
