@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import User, has_second_factor, remove_second_factor, utcnow
 from ..people import audit
 from ..web.forms import EmptyForm
+from ..web.home import home_url
 from . import bp, services, throttle, two_step
 from .forms import EnrolSecondFactorForm, PasswordCheckForm, ReplaceSecondFactorForm, SecondFactorLoginForm
 
@@ -51,7 +52,7 @@ def _staff_only() -> None:
 def login_code():
     """After a right password: a code from the app, or a recovery code, completes the login."""
     if current_user.is_authenticated:
-        return redirect(url_for("learn.dashboard"))
+        return redirect(home_url(current_user))
     pending = two_step.pending_login()
     if pending is None:
         two_step.forget_login()
@@ -70,7 +71,7 @@ def login_code():
                     "under Two-step login, or ask an admin to reset it.",
                     "info",
                 )
-            return redirect(services.safe_next(pending.next_target) or url_for("learn.dashboard"))
+            return redirect(services.safe_next(pending.next_target) or home_url(pending.user))
         # End the transaction now (a refused claim may have taken SQLite's write lock): the
         # throttle's counters are written on their own connection.
         db.session.rollback()

@@ -7,6 +7,7 @@ from ..models import User, has_second_factor, normalise_email, utcnow
 from ..people import audit, safeguarding_markers
 from ..people.mail import send_email
 from ..web.forms import EmptyForm
+from ..web.home import home_url
 from . import bp, reset, services, throttle, two_step
 from .forms import (
     ChangePasswordForm,
@@ -75,7 +76,7 @@ def _create_account(form: RegisterForm, cohort) -> User | None:
 def login():
     """Log in with email and password; staff with a second factor go on to type a code."""
     if current_user.is_authenticated:
-        return redirect(url_for("learn.dashboard"))
+        return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -93,7 +94,7 @@ def login():
                 return redirect(url_for("auth.login_code"))
             two_step.forget_login()
             services.start_session(user, remember=form.remember.data)
-            return redirect(target or url_for("learn.dashboard"))
+            return redirect(target or home_url(user))
         else:
             form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)
@@ -192,8 +193,12 @@ def request_reset():
     """Ask for a password-reset link by email; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit() and _public_url("/") is None:
-        current_app.logger.error("PUBLIC_URL is not set: refusing to email a reset link built from the Host header")
-        form.form_errors.append("Password reset by email is not set up on this site yet. Ask your coordinator.")
+        current_app.logger.error(
+            "PUBLIC_URL is not set: refusing to email a reset link built from the Host header"
+        )
+        form.form_errors.append(
+            "Password reset by email is not set up on this site yet. Ask your coordinator."
+        )
         return render_template("auth/reset_request.html", form=form), 503
     if form.validate_on_submit():
         user = reset.active_user_by_email(form.email.data)

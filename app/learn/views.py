@@ -9,16 +9,14 @@ from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
 from ..learning.pacing import Reading
-from ..learning.progress import (
-    continue_target,
-    course_progress,
-    module_progress,
-)
-from ..models import utcnow
+from ..learning.progress import course_progress, module_progress
+from ..models import Role, utcnow
 from ..sessions import services as sessions
 from ..web.forms import EmptyForm
+from ..web.home import home_url
 from . import bp, services
-from .forms import ReflectionForm
+from .forms import ReflectionForm, reflection_forms
+from .next_steps import dashboard_plan
 
 
 def _course() -> Course:
@@ -44,18 +42,19 @@ def dashboard():
     """Show a trainee every module with their progress; show visitors what PeerPath is."""
     if not current_user.is_authenticated:
         return render_template("learn/welcome.html", course=_course())
+    if current_user.role != Role.TRAINEE:
+        return redirect(home_url(current_user))  # staff have no training of their own
     now = utcnow()
     learner = load_learner(current_user)
-    read = learner.read
-    progress = course_progress(_course(), read, learner.quizzes, learner.scenarios)
+    progress = course_progress(_course(), learner.read, learner.quizzes, learner.scenarios)
+    now_standing = standing(_course().program, _course(), learner.records, now)
     return render_template(
         "learn/dashboard.html",
         course=_course(),
-        standing=standing(_course().program, _course(), learner.records, now),
+        standing=now_standing,
+        plan=dashboard_plan(_course(), learner, now_standing, progress),
         progress=progress,
         modules_complete=sum(module.complete for module in progress),
-        started=any(module.started for module in progress),
-        next_up=continue_target(_course(), read, learner.last_read),
         live_sessions=sessions.upcoming_with_seats(current_user.id, now),
     )
 
@@ -78,7 +77,8 @@ def module_overview(module_id: str):
     module = _module_or_404(module_id)
     learner = load_learner(current_user)
     progress = module_progress(_course(), module, learner.read, learner.quizzes, learner.scenarios)
-    return render_template("learn/module.html", module=module, progress=progress)
+    needed = {required.scenario_id for required in _course().program.scenarios}
+    return render_template("learn/module.html", module=module, progress=progress, needed=needed)
 
 
 @bp.get("/modules/<module_id>/<section_id>")
@@ -165,11 +165,7 @@ def save_reflection(module_id: str, section_id: str, prompt_id: str):
 def _render_section(
     module: Module, section: Section, saved: dict[str, str], invalid: dict[str, ReflectionForm] | None = None
 ):
-    forms = {}
-    for prompt in section.reflect_prompts:
-        forms[prompt.id] = (invalid or {}).get(prompt.id) or ReflectionForm(
-            prefix=prompt.id, formdata=None, data={"text": saved.get(prompt.id, "")}
-        )
+    forms = reflection_forms(section.reflect_prompts, saved, invalid)
     previous, following = module.neighbours(section.id)
     return render_template(
         "learn/section.html",
@@ -183,31 +179,3 @@ def _render_section(
         following=following,
         position=[s.id for s in module.sections].index(section.id) + 1,
     )
-
-
-@bp.post("/sessions/<int:session_id>/signup")
-@login_required
-def session_signup(session_id: int):
-    """Take a place on a live training session."""
-    return _session_change(session_id, sessions.sign_up, "You have a place. It is on your dashboard.")
-
-
-@bp.post("/sessions/<int:session_id>/cancel")
-@login_required
-def session_cancel(session_id: int):
-    """Give a place back before the session starts."""
-    return _session_change(session_id, sessions.cancel, "Your place is cancelled and free for someone else.")
-
-
-def _session_change(session_id: int, change, done: str):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        change(session_id, current_user.id)
-    except sessions.SignupRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return redirect(url_for("learn.dashboard", _anchor="live-sessions"))

@@ -9,6 +9,10 @@ from flask.templating import Environment as FlaskEnvironment
 from markupsafe import Markup, escape
 from wtforms import SelectField
 
+from .home import home_url
+from .local_time import programme_clock, programme_time
+from .qr import qr_svg
+
 
 class Environment(FlaskEnvironment):
     """Each template keeps a plain-dict copy of the globals, taken when it is loaded, instead of
@@ -39,6 +43,10 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["audit_actions"] = ACTIONS
     app.context_processor(lambda: {"course_version": app.extensions["course"].version})
     app.jinja_env.filters["time_tag"] = time_tag
+    app.jinja_env.globals["home_url"] = home_url
+    app.jinja_env.filters["programme_time"] = programme_time
+    app.jinja_env.filters["programme_clock"] = programme_clock
+    app.jinja_env.filters["qr_svg"] = qr_svg
     app.jinja_env.globals["select_options"] = SelectOptions()
     # By class, not by type name, so a subclass (QuerySelectField) is drawn as a select too.
     app.jinja_env.tests["select_field"] = lambda field: isinstance(field, SelectField)

@@ -138,7 +138,7 @@ def log_in(page, base: str, email: str, password: str) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: url.startswith(base) and "/auth/login" not in url)  # each role's home
 
 
 def register(page, base: str, name: str, email: str, password: str = "a long trainee password") -> None:

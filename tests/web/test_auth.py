@@ -187,10 +187,16 @@ def test_seed_demo_prints_working_accounts_and_can_run_twice(client, runner):
 def test_the_header_shows_each_account_its_own_links_and_name(app, make_user):
     always = {"Skip to main content", "PeerPath"}
     expected = {
-        Role.TRAINEE: {"Dashboard", "Password"},
-        Role.COORDINATOR: {"Dashboard", "Coordinator", "Password"},
-        Role.AUTHOR: {"Dashboard", "Author", "Password"},
-        Role.ADMIN: {"Dashboard", "Coordinator", "Admin", "Author", "Password"},
+        Role.TRAINEE: {"Your training", "Account"},
+        Role.COORDINATOR: {"Coordinator", "Account"},
+        Role.AUTHOR: {"Author", "Account"},
+        Role.ADMIN: {"Coordinator", "Admin", "Author", "Account"},
+    }
+    role_names = {
+        Role.TRAINEE: "Trainee",
+        Role.COORDINATOR: "Coordinator",
+        Role.AUTHOR: "Author",
+        Role.ADMIN: "Admin",
     }
     for role, links in expected.items():  # one worker, so later accounts reuse the header's markup
         client = app.test_client()
@@ -198,6 +204,31 @@ def test_the_header_shows_each_account_its_own_links_and_name(app, make_user):
         header = client.get("/auth/password").text.split("<main")[0]
         assert {a.text for a in elements(header, "a")} == always | links
         assert f"Log out <b>{role.value}</b> person" in text_of(header)  # the name as text, not markup
+        # Who is signed in, and as what, is visible (shared computers), not only read out.
+        assert f"Signed in as <b>{role.value}</b> person {role_names[role]}" in text_of(header)
+        current = elements(header, "a", **{"aria-current": "page"})
+        assert [a.text for a in current] == ["Account"]
         assert "<b>" not in header
     anonymous = app.test_client().get("/auth/login").text.split("<main")[0]
     assert {a.text for a in elements(anonymous, "a")} == always | {"Log in", "Register"}
+
+
+def test_each_role_lands_on_its_own_home_after_logging_in(app, make_user):
+    homes = {
+        Role.TRAINEE: "/",
+        Role.COORDINATOR: "/coordinator/",
+        Role.SAFEGUARDING_LEAD: "/coordinator/",
+        Role.ADMIN: "/admin/users",
+        Role.AUTHOR: "/author/",
+    }
+    for role, home in homes.items():
+        client = app.test_client()
+        auth = Auth(client)
+        response = auth.login(make_user(role))
+        assert response.status_code == 302 and response.headers["Location"] == home, role
+        assert client.get("/auth/login").headers["Location"] == home  # already in: home again
+        brand = elements(client.get("/auth/password").text, "a", class_="brand")[0]
+        assert brand["href"] == home
+    client = app.test_client()
+    response = Auth(client).login(make_user(Role.COORDINATOR), next_="/coordinator/cohorts")
+    assert response.headers["Location"] == "/coordinator/cohorts"  # where they were going wins

@@ -50,10 +50,21 @@ def test_the_answer_key_marks_right_options_and_the_scenario_page_draws_the_grap
     )
 
 
-def test_the_footer_shows_the_content_version(app, client):
+def test_the_footer_shows_the_content_version_to_authors_only(app, make_user):
     version = app.extensions["course"].version
     assert version.startswith(("git:", "files:"))
-    assert elements(client.get("/").text, "span", data_content_version=version)
+    for role, shown in (
+        (Role.AUTHOR, True),
+        (Role.ADMIN, True),
+        (Role.TRAINEE, False),
+        (Role.COORDINATOR, False),
+    ):
+        client = app.test_client()
+        Auth(client).login(make_user(role))
+        assert bool(elements(client.get("/privacy").text, "span", data_content_version=version)) is shown, (
+            role
+        )
+    assert not elements(app.test_client().get("/").text, "span", data_content_version=version)
 
 
 def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, make_app, make_user):

@@ -76,7 +76,12 @@ def test_f14_csv_neutralises_formula_triggers_after_any_separator(app, make_user
 
 def test_f16_no_store_on_signed_in_pages_and_exports(app, coordinator, client, make_user, runner):
     mentor = user_id(app, make_user(name="Cached Carl"))
-    for url in (f"/coordinator/mentors/{mentor}", "/coordinator/mentors.csv", "/coordinator/", "/"):
+    for url in (
+        f"/coordinator/mentors/{mentor}",
+        "/coordinator/mentors.csv",
+        "/coordinator/",
+        "/auth/password",
+    ):
         response = coordinator.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store", url
@@ -93,7 +98,9 @@ def test_f16_no_store_on_signed_in_pages_and_exports(app, coordinator, client, m
     # Public pages and fingerprinted assets keep their caching.
     assert "no-store" not in client.get("/auth/login").headers.get("Cache-Control", "")
     asset = next(
-        a["href"] for a in elements(coordinator.get("/").text, "link") if "/assets/" in a.get("href", "")
+        a["href"]
+        for a in elements(coordinator.get("/coordinator/").text, "link")
+        if "/assets/" in a.get("href", "")
     )
     assert coordinator.get(asset).headers["Cache-Control"].startswith("public")
 

@@ -214,7 +214,7 @@ def test_the_review_appendix_replayed_gives_no_server_error(app, runner, make_us
             response = app.test_client().get(path, headers=headers)
         else:
             client = trainee if who == "trainee" else admin
-            token = csrf_token(client.get("/").text)
+            token = csrf_token(client.get("/auth/password").text)
             response = client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token})
         statuses.append((path, response.status_code))
     assert [entry for entry in statuses if entry[1] >= 500] == []
@@ -307,7 +307,9 @@ def test_f15_the_audit_log_refuses_truncate(app):
     with app.app_context():
         db.session.add(AuditEntry(at=utcnow(), action="x", subject_type="user", subject_id=1, details={}))
         db.session.commit()
-        statement = "TRUNCATE audit_log" if db.engine.dialect.name == "postgresql" else "DELETE FROM audit_log"
+        statement = (
+            "TRUNCATE audit_log" if db.engine.dialect.name == "postgresql" else "DELETE FROM audit_log"
+        )
         with pytest.raises(DatabaseError, match="append-only"):
             db.session.execute(text(statement))
         db.session.rollback()

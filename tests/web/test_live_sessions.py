@@ -32,7 +32,7 @@ def schedule(coordinator, **fields):
 
 
 def press(client, path: str):
-    token = csrf_token(client.get("/").text)
+    token = csrf_token(client.get("/auth/password").text)  # any signed-in role
     return client.post(path, data={"csrf_token": token})
 
 
@@ -54,7 +54,7 @@ def test_schedule_sign_up_fill_and_cancel(app, coordinator, client, trainee, mak
     for fields, message in (
         ({"day": "2020-01-01"}, "in the future"),
         ({"capacity": "0"}, "Between 1 and 500"),
-        ({"start": "7pm"}, "HH:MM"),
+        ({"start": "7pm"}, "for example 18:30"),
         ({"title": ""}, "This field is required"),
     ):
         refused = schedule(coordinator, **fields)

@@ -205,7 +205,9 @@ def test_an_enrolled_coordinator_needs_the_code_not_just_the_password(app, make_
     auth.logout()
     auth.login(email, next_="https://evil.example/")
     clock.advance(30)
-    assert give_code(client, code_at(secret, clock.now)).headers["Location"] == "/"
+    assert (
+        give_code(client, code_at(secret, clock.now)).headers["Location"] == "/coordinator/"
+    )  # home, not the evil next
 
 
 def test_the_code_page_without_a_right_password_first_leads_back_to_login(app, client, make_user, clock):
@@ -254,7 +256,7 @@ def test_a_recovery_code_works_once(app, make_user, clock):
 
     done = give_code(client, recovery=codes[0])
     assert done.status_code == 302
-    assert "You used a recovery code: 9 left" in client.get("/").text
+    assert "You used a recovery code: 9 left" in client.get("/coordinator/").text
     assert client.get("/coordinator/").status_code == 200
     account_id = user_id(app, email)
     assert ("account.recovery_code_used", account_id, {"left": 9}) in audit_actions(app, account_id)
@@ -329,7 +331,7 @@ def test_new_recovery_codes_and_turning_it_off_need_the_password(app, make_user,
     ]
     auth = Auth(client)
     auth.logout()
-    assert auth.login(email).headers["Location"] == "/"  # the password alone again
+    assert auth.login(email).headers["Location"] == "/coordinator/"  # the password alone again
 
 
 def test_a_new_device_replaces_the_old_one_after_the_password(app, make_user, clock):
@@ -400,7 +402,7 @@ def test_an_admin_resets_a_lost_device_with_a_reason_and_it_is_audited(app, admi
     no_reason = admin.post(
         f"{url}/second-factor/reset", data={"reset_reason": "", "csrf_token": csrf_token(page.text)}
     )
-    assert no_reason.status_code == 400 and elements(no_reason.text, "p", id="reset_reason-error")
+    assert no_reason.status_code == 422 and elements(no_reason.text, "p", id="reset_reason-error")
     with app.app_context():
         assert db.session.get(SecondFactor, account_id) is not None
 
@@ -422,7 +424,9 @@ def test_an_admin_resets_a_lost_device_with_a_reason_and_it_is_audited(app, admi
     assert "Reset two-step login (a lost device)" in text_of(after)  # in the account's history
     auth = Auth(client)
     auth.logout()
-    assert auth.login(email).headers["Location"] == "/"  # the password alone until they enrol again
+    assert (
+        auth.login(email).headers["Location"] == "/coordinator/"
+    )  # the password alone until they enrol again
 
 
 # ----- required by the setting ---------------------------------------------------------------------
@@ -476,7 +480,11 @@ def test_during_the_grace_period_staff_get_through_with_a_banner(app, make_app, 
     grace = make_app(SECOND_FACTOR_REQUIRED=True, SECOND_FACTOR_GRACE_UNTIL=today + timedelta(days=7))
     client = grace.test_client()
     Auth(client).login(make_user(Role.COORDINATOR))
-    for path in ("/coordinator/", "/", "/coordinator/cohorts"):  # every page, not just the first
+    for path in (
+        "/coordinator/",
+        "/coordinator/standards",
+        "/coordinator/cohorts",
+    ):  # every page, not just the first
         page = client.get(path)
         assert page.status_code == 200, path
         banner = elements(page.text, "p", class_="flash flash-warning")
