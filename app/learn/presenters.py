@@ -3,13 +3,14 @@ other fields are printed (app/fragments.py). The markup is in learn/_dashboard.h
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from flask import url_for
 from markupsafe import Markup
 
 from ..certification.status import Requirement
+from ..learning.next_step import task_state
 from ..learning.progress import ModuleProgress
 from ..web.fragments import render_each
 from . import bp
@@ -17,18 +18,29 @@ from . import bp
 PIECES = "learn/_dashboard.html"
 
 
-class ChecklistLine(NamedTuple):
-    CHOICES = ("kind", "target", "title", "done")
+class TaskRow(NamedTuple):
+    """A row of the task list; ``state`` picks its tag (app/learning/next_step.py task_state)."""
+
+    CHOICES = ("kind", "target", "title", "done", "state")
 
     kind: str
     target: str
     title: str
     done: bool
+    state: str
     progress: str
 
 
 class ModuleCard(NamedTuple):
-    CHOICES = ("module_id", "next_section_id", "started", "one_minute_left", "quiz")
+    CHOICES = (
+        "module_id",
+        "next_section_id",
+        "started",
+        "one_minute_left",
+        "quiz",
+        "needed",
+        "needed_all_passed",
+    )
 
     module_id: str
     next_section_id: str | None
@@ -39,26 +51,32 @@ class ModuleCard(NamedTuple):
     minutes_left: int
     best_score: int | None
     scenarios_passed: int
+    needed: int  # role-plays of this module the certificate needs
+    needed_all_passed: bool
+    needed_passed: int
 
 
-@bp.app_template_global()
-def checklist_lines(requirements: Iterable[Requirement]) -> Markup:
-    lines = (
-        ChecklistLine(kind=r.kind, target=r.target, title=r.title, done=r.done, progress=r.progress)
+def task_rows(requirements: Iterable[Requirement], tried: Callable[[Requirement], bool]) -> Markup:
+    """The task list's rows; ``tried`` says whether a row not done is under way."""
+    rows = (
+        TaskRow(r.kind, r.target, r.title, r.done, task_state(r, tried(r)), progress=r.progress)
         for r in requirements
     )
-    return render_each(PIECES, "requirement", lines)
+    return render_each(PIECES, "requirement", rows)
 
 
 @bp.app_template_global()
-def module_cards(progress: Iterable[ModuleProgress]) -> Markup:
-    return render_each(PIECES, "module_card", (_card(item) for item in progress))
+def module_cards(progress: Iterable[ModuleProgress], requirements: Iterable[Requirement] = ()) -> Markup:
+    """A card per module; ``requirements`` say which of its role-plays the certificate needs."""
+    needed = {r.target: r.done for r in requirements if r.kind == "scenario"}
+    return render_each(PIECES, "module_card", (_card(item, needed) for item in progress))
 
 
-def _card(item: ModuleProgress) -> ModuleCard:
+def _card(item: ModuleProgress, needed: dict[str, bool]) -> ModuleCard:
     summary = item.quiz_summary
     following = item.next_section
     minutes_left = item.minutes_left
+    passed_needed = [needed[scenario.id] for scenario, _ in item.scenarios if scenario.id in needed]
     return ModuleCard(
         module_id=item.module.id,
         next_section_id=following.id if following else None,
@@ -69,6 +87,9 @@ def _card(item: ModuleProgress) -> ModuleCard:
         minutes_left=minutes_left,
         best_score=summary.best_score,
         scenarios_passed=item.scenarios_passed,
+        needed=len(passed_needed),
+        needed_all_passed=all(passed_needed),
+        needed_passed=sum(passed_needed),
     )
 
 

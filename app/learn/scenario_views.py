@@ -9,6 +9,7 @@ from ..course.model import Pacing, Scenario
 from ..extensions import db
 from ..learning.scenario_engine import miti_summary
 from ..models import ScenarioRun, utcnow
+from ..web import kept_text
 from ..web.forms import EmptyForm
 from . import bp, scenario_services
 
@@ -32,7 +33,10 @@ def _scenario_and_module(scenario_id: str) -> tuple[Scenario, Module]:
 def scenario(scenario_id: str):
     """Play the role-play: the mentee's latest line, feedback on the last choice, and the next choices."""
     scenario, module = _scenario_and_module(scenario_id)
-    return _render_player(scenario, module, scenario_services.open_run(current_user.id, scenario))
+    typed = kept_text.take(request.path).get("reply")  # typed before a session expired
+    return _render_player(
+        scenario, module, scenario_services.open_run(current_user.id, scenario), typed=typed
+    )
 
 
 ALREADY_ANSWERED = "That part of the conversation is already answered; it carries on from here."
@@ -50,7 +54,7 @@ def scenario_turn(scenario_id: str):
         return redirect(player_url)
     node = scenario.nodes[run.current_node]
     if "reply" in request.form and node.reply_prompt and run.pending_reply is None:
-        return _keep_reply(scenario, module, run, node, player_url)
+        return _keep_reply(scenario, module, run, node)
     if node.reply_prompt and run.pending_reply is None:
         return redirect(player_url)  # the typed reply comes before the choices
     choice = node.choice_by_id.get(request.form.get("choice", ""))
@@ -64,7 +68,7 @@ def scenario_turn(scenario_id: str):
     db.session.commit()
     if scenario.nodes[choice.to].ending:
         return redirect(url_for("learn.scenario_run", scenario_id=scenario.id, run_id=run.id))
-    return redirect(player_url)
+    return redirect(_turn_url(scenario, turn=len(run.steps) + 1))
 
 
 def _run_for_this_turn(scenario: Scenario, module: Module) -> tuple[ScenarioRun | None, str | None]:
@@ -83,7 +87,7 @@ def _run_for_this_turn(scenario: Scenario, module: Module) -> tuple[ScenarioRun 
     return run, None
 
 
-def _keep_reply(scenario: Scenario, module: Module, run: ScenarioRun, node, player_url: str):
+def _keep_reply(scenario: Scenario, module: Module, run: ScenarioRun, node):
     reply = request.form["reply"].strip()
     if not reply or len(reply) > MAX_REPLY:
         message = "Type what you would say first." if not reply else f"Keep it under {MAX_REPLY} characters."
@@ -91,7 +95,12 @@ def _keep_reply(scenario: Scenario, module: Module, run: ScenarioRun, node, play
     scenario_services.keep_reply(run, node.id, reply)
     record_activity(current_user)
     db.session.commit()
-    return redirect(player_url)
+    return redirect(_turn_url(scenario, turn=len(run.steps) + 1))
+
+
+def _turn_url(scenario: Scenario, turn: int) -> str:
+    """The player at the heading of turn ``turn`` (from 1): focus lands just before the choices."""
+    return url_for("learn.scenario", scenario_id=scenario.id, _anchor=f"turn-{turn}")
 
 
 @bp.get("/scenarios/<scenario_id>/runs/<int:run_id>")

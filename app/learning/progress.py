@@ -1,4 +1,5 @@
-"""Where a trainee stands in the course: pure functions over the course and what they read."""
+"""Where a trainee stands in the course: pure functions over the course and what they read.
+What to do next is app/learning/next_step.py."""
 
 from __future__ import annotations
 
@@ -99,25 +100,3 @@ def course_progress(
     scenarios: dict[str, ScenarioSummary] | None = None,
 ) -> tuple[ModuleProgress, ...]:
     return tuple(module_progress(course, module, read, quizzes, scenarios) for module in course.modules)
-
-
-def continue_target(
-    course: Course, read: set[SectionKey], last_read: SectionKey | None
-) -> tuple[Module, Section] | None:
-    """Where "continue where you left off" leads: the next unread section after the last one read.
-
-    Prefers the module the trainee was last in, then the first unread section in course
-    order; None once everything is read.
-    """
-    module = course.module_by_id.get(last_read[0]) if last_read else None
-    if module is not None:
-        ids = [s.id for s in module.sections]
-        start = ids.index(last_read[1]) + 1 if last_read[1] in ids else 0
-        for section in (*module.sections[start:], *module.sections[:start]):
-            if (module.id, section.id) not in read:
-                return module, section
-    for candidate in course.modules:
-        for section in candidate.sections:
-            if (candidate.id, section.id) not in read:
-                return candidate, section
-    return None

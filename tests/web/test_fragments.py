@@ -92,6 +92,9 @@ def test_each_module_card_value_lands_in_its_own_place(app):
         minutes_left=17,
         best_score=64,
         scenarios_passed=1,
+        needed=2,
+        needed_all_passed=False,
+        needed_passed=1,
     )
     with app.test_request_context("/"):
         html = str(render_each("learn/_dashboard.html", "module_card", [card]))
@@ -102,3 +105,4 @@ def test_each_module_card_value_lands_in_its_own_place(app):
     assert "best 64%, not passed yet" in quiz.text and quiz["data-quiz-passed"] == "false"
     role_plays = [p for p in elements(html, "p", class_="meta") if p.get("data-scenarios-passed")][0]
     assert role_plays["data-scenarios-passed"] == "1"
+    assert "Role-plays for your certificate: 1 of 2 passed." in " ".join(role_plays.text.split())

@@ -62,7 +62,7 @@ def play_by_length(client, scenario, pick) -> tuple[str, str]:
     whose text on the page is the longest (``pick=max``) or the shortest (``pick=min``)."""
     url = f"/scenarios/{scenario.id}"
     location = url
-    while location == url:
+    while location.partition("#")[0] == url:  # a turn redirects to #turn-N on the same page
         page = client.get(url).text
         fields = {
             "csrf_token": csrf_token(page),

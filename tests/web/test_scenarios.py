@@ -87,10 +87,13 @@ def test_the_player_shows_the_mentee_and_shuffled_radio_choices(app, client, tra
 
 def test_a_choice_gets_its_feedback_then_the_mentees_reply_and_next_choices(app, client, trainee):
     response = say(client, "reflect")
-    assert response.status_code == 302 and response.headers["Location"] == URL
+    assert response.status_code == 302 and response.headers["Location"] == URL + "#turn-2"
     page = client.get(URL).text
-    feedback = elements(page, "section", class_="turn-feedback")[0]
+    heading = elements(page, "h2", id="turn-2")[0]
+    assert heading["tabindex"] == "-1" and "Turn 2" in heading.text
+    feedback = elements(page, "div", class_="turn-feedback")[0]
     assert "A complex reflection." in feedback.text and "Fine, but not sure?" in feedback.text
+    assert "The strongest response here" in feedback.text
     assert "Sam talks." in elements(page, "section", class_="mentee-turn")[0].text
     assert {r["value"] for r in elements(page, "input", name="choice")} == {"stay", "switch"}
     assert run_rows(app) == [("opens", 3, None, None, False)]
