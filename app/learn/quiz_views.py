@@ -6,6 +6,7 @@ from ..course import Course, Module
 from ..course.model import Question, Quiz
 from ..extensions import db
 from ..learning.grading import drawn_questions, grade, read_answers, saved_answers
+from ..learning.ordering import Move, current_order, with_move
 from ..learning.question_types import QUESTION_TYPES
 from ..models import QuizAttempt, utcnow
 from ..web.forms import EmptyForm
@@ -79,7 +80,7 @@ def take_attempt(module_id: str, attempt_id: int):
 @bp.post("/modules/<module_id>/quiz/attempts/<int:attempt_id>")
 @login_required
 def submit_attempt(module_id: str, attempt_id: int):
-    """Grade the attempt once (or keep a draft with "save and finish later")."""
+    """Grade the attempt once, or keep a draft: "save and finish later", or an item moved."""
     module, quiz = _module_and_quiz(module_id)
     attempt = _own_attempt(quiz, attempt_id)
     result_url = url_for("learn.attempt_result", module_id=module.id, attempt_id=attempt.id)
@@ -87,27 +88,46 @@ def submit_attempt(module_id: str, attempt_id: int):
         return redirect(result_url)  # a replayed or double submission changes nothing
     drawn = drawn_questions(attempt)
     answers, errors = read_answers(quiz, drawn, request.form)
+    move = Move.parse(request.form.get("move"))
+    if move is not None or request.form.get("action") == "save":
+        return _keep_draft(
+            module, quiz, attempt, with_move(drawn, answers, move) if move else answers, errors, move
+        )
     if errors:
         return _render_attempt(module, quiz, attempt, answers, errors), 422
     unanswered = [
         d.question_id for d in drawn if d.question_id in quiz.question_by_id and d.question_id not in answers
     ]
-    if (
-        request.form.get("action") == "submit"
-        and unanswered
-        and request.form.get("confirm_unanswered") != "yes"
-    ):
+    if unanswered and request.form.get("confirm_unanswered") != "yes":
         return _render_attempt(module, quiz, attempt, answers, {}, unanswered)
-    if request.form.get("action") == "save":
-        quiz_services.save_draft(attempt.id, answers)
-        record_activity(current_user)
-        db.session.commit()
-        flash("Your answers are saved. Come back to finish this attempt whenever you like.", "success")
-        return redirect(url_for("learn.quiz_home", module_id=module.id))
     quiz_services.submit(attempt, quiz, answers)
     record_activity(current_user)
     db.session.commit()
     return redirect(result_url)
+
+
+def _keep_draft(
+    module: Module, quiz: Quiz, attempt: QuizAttempt, answers: dict, errors: dict, move: Move | None
+):
+    """Save every answer that could be read, then go back to the moved item, or to the quiz's
+    home page; a field that could not be read is shown again with its message."""
+    quiz_services.save_draft(attempt.id, answers)
+    record_activity(current_user)
+    db.session.commit()
+    if errors:
+        return _render_attempt(module, quiz, attempt, answers, errors), 422
+    if move is not None:
+        return redirect(
+            url_for(
+                "learn.take_attempt",
+                module_id=module.id,
+                attempt_id=attempt.id,
+                _anchor=f"item-{move.question_id}-{move.option_id}",
+            ),
+            303,
+        )
+    flash("Your answers are saved. Come back to finish this attempt whenever you like.", "success")
+    return redirect(url_for("learn.quiz_home", module_id=module.id))
 
 
 @bp.get("/modules/<module_id>/quiz/attempts/<int:attempt_id>/result")
@@ -146,6 +166,7 @@ def _render_attempt(
     module: Module, quiz: Quiz, attempt: QuizAttempt, answers: dict, errors: dict, unanswered: list[str] = ()
 ):
     drawn = [d for d in drawn_questions(attempt) if d.question_id in quiz.question_by_id]
+    number = {d.question_id: n for n, d in enumerate(drawn, 1)}
     return render_template(
         "learn/quiz_attempt.html",
         module=module,
@@ -153,8 +174,10 @@ def _render_attempt(
         attempt=attempt,
         drawn=drawn,
         answers=answers,
+        answered=sum(d.question_id in answers for d in drawn),
+        orders={d.question_id: current_order(d, answers) for d in drawn},
         errors=errors,
-        unanswered=[next(i for i, d in enumerate(drawn, 1) if d.question_id == q) for q in unanswered],
+        unanswered=[(number[q], q) for q in unanswered],
         form=EmptyForm(),
         question_types=QUESTION_TYPES,
     )

@@ -88,6 +88,14 @@ class Multiple(QuestionType):
         return max(0.0, (right - wrong) / len(question.correct_ids))
 
 
+# An ordering question's page always sends a whole order (its items can only be moved, never
+# given duplicate places), so it also says whether that order is the trainee's answer yet: the
+# shuffled order first shown is not an answer until they move an item or tick "This order is my
+# answer". A form without the marker (an older page, a client of its own) answers with its order.
+ORDER_NOT_CHOSEN = "not-chosen"
+ORDER_CHOSEN = "chosen"
+
+
 class Order(QuestionType):
     """Put the options in order; authors list them in the right order.
 
@@ -98,6 +106,9 @@ class Order(QuestionType):
     input = "order"
 
     def read(self, question, form):
+        marks = form.getlist(field_name(question))
+        if ORDER_NOT_CHOSEN in marks and ORDER_CHOSEN not in marks:
+            return ()
         count = len(question.options)
         raw = {o.id: (form.get(field_name(question, o.id)) or "").strip() for o in question.options}
         if not any(raw.values()):

@@ -1,8 +1,13 @@
-from flask import Response, current_app, g, jsonify, render_template, request
+from flask import Response, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import SecurityError
 
+from ..web import kept_text
 from . import bp
+
+EXPIRED = "Your session had expired, so nothing was saved."
 
 
 @bp.get("/privacy")
@@ -40,13 +45,43 @@ def not_found(_error):
     return _error_page(404, "Page not found", "There is nothing at this address. It may have moved.")
 
 
+@bp.app_errorhandler(CSRFError)
+def expired_form(error):
+    """A page's form sent after its session ended (logged out in another tab, or the token
+    expired): nothing is saved, the text typed is kept, and the person goes back to the form,
+    by way of the login page if they are logged out."""
+    if request.path.startswith("/api/") or not _from_a_browser_page():
+        return bad_request(error)
+    page = kept_text.page_of(request.path) or url_for("learn.dashboard")
+    kept = kept_text.keep(page, request.form)
+    if current_user.is_authenticated or request.blueprint == "auth":  # the account pages are open to all
+        flash(
+            f"{EXPIRED} Your text is below: save it again." if kept else f"{EXPIRED} Please try again.",
+            "error",
+        )
+        return redirect(page, 303)
+    flash(f"{EXPIRED} Log in again, and what you typed will be back in the form, ready to save.", "error")
+    return redirect(url_for("auth.login", next=page), 303)
+
+
 @bp.app_errorhandler(405)
 def method_not_allowed(error):
-    """Say which methods the address takes (the Allow header), as HTTP asks."""
+    """A form's address opened again (Enter in the address bar, a new tab, history) goes to the
+    page the form was on; any other method refused says which methods the address takes (the
+    Allow header), as HTTP asks."""
+    if request.method in ("GET", "HEAD") and _from_a_browser_page():
+        return redirect(kept_text.page_of(request.path) or url_for("learn.dashboard"), 303)
     body, code = _error_page(405, "This address does not take that kind of request", None)
     response = current_app.make_response((body, code))
     response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
     return response
+
+
+def _from_a_browser_page() -> bool:
+    """A browser asking for a page says it takes HTML; API clients and scripts do not."""
+    return not request.path.startswith("/api/") and any(
+        mimetype == "text/html" for mimetype, _ in request.accept_mimetypes
+    )
 
 
 @bp.app_errorhandler(429)
@@ -56,7 +91,8 @@ def too_many(error):
     return _error_page(
         429,
         "Please wait before trying again",
-        f"{reason} Wait 15 minutes, then try again. If you have forgotten your password, ask your coordinator.",
+        f"{reason} Wait a while, then try again: the page that sent you here says when you can. "
+        "If you have forgotten your password, you can reset it from the login page.",
     )
 
 
