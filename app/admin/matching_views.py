@@ -49,7 +49,7 @@ def api_tokens():
     listed = tokens.all_tokens()
     return _secret_page(
         "admin/tokens.html",
-        400 if form.errors else 200,
+        422 if form.errors else 200,
         form=form,
         tokens=listed,
         cohorts=tokens.cohort_names([t.id for t in listed]),
@@ -91,7 +91,7 @@ def webhook_endpoints():
             form = _with_cohorts(WebhookForm(formdata=None))
     return _secret_page(
         "admin/webhooks.html",
-        400 if form.errors else 200,
+        422 if form.errors else 200,
         form=form,
         endpoints=webhooks.endpoints(),
         secret=secret,

@@ -73,7 +73,7 @@ def change_role(user_id: int):
     account = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        return _user_page(account, role_form=form, status=400)
+        return _user_page(account, role_form=form, status=422)
     try:
         changed = services.change_role(account, Role(form.role.data), current_user)
     except services.RefusedChange as refused:
@@ -99,7 +99,7 @@ def _reasoned(user_id: int, change, done: str):
     account = db.get_or_404(User, user_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return _user_page(account, reason_form=form, status=400)
+        return _user_page(account, reason_form=form, status=422)
     try:
         change(account, current_user, form.reason.data.strip())
     except services.RefusedChange as refused:
@@ -117,7 +117,7 @@ def reset_second_factor(user_id: int):
     account = db.get_or_404(User, user_id)
     form = SecondFactorResetForm()
     if not form.validate_on_submit():
-        return _user_page(account, reset_form=form, status=400)
+        return _user_page(account, reset_form=form, status=422)
     if account.id == current_user.id:
         flash("Manage your own two-step login under your account's Two-step login page.", "error")
     elif not remove_second_factor(db.session, account.id):

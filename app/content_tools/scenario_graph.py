@@ -64,6 +64,15 @@ def _clip(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _two_lines(text: str, limit: int = 28) -> tuple[str, str]:
+    """A long ending's title broken at a space into two lines, clipped only past the second."""
+    if len(text) <= limit:
+        return text, ""
+    cut = text.rfind(" ", 0, limit + 1)
+    cut = cut if cut > 0 else limit
+    return text[:cut], _clip(text[cut:].strip(), limit)
+
+
 def _arrows(scenario: Scenario, position: dict) -> list[str]:
     """Every choice as an arrow coloured by its points, labelled with its id."""
     parts = []
@@ -79,7 +88,9 @@ def _arrows(scenario: Scenario, position: dict) -> list[str]:
             else:  # a loop back up: go round the side
                 side = max(x, tx) + BOX_W + GAP_X / 2
                 path = f"M{start_x:.0f},{y + BOX_H} C{side:.0f},{y + BOX_H + 40} {side:.0f},{ty - 40} {end_x:.0f},{end_y}"
-            label_x, label_y = (start_x + end_x) / 2, (y + BOX_H + ty) / 2
+            # Beside the arrow's own start, one line lower per choice: arrows that meet at one box
+            # would otherwise stack their labels into one unreadable string.
+            label_x, label_y = start_x, y + BOX_H + 16 + index * 14
             parts.append(
                 f"<g><title>{escape(node.id)} → {escape(choice.id)} → {escape(choice.to)} ({choice.points} points"
                 f"{', ' + '+'.join(choice.codes) if choice.codes else ''})</title>"
@@ -97,16 +108,19 @@ def _boxes(scenario: Scenario, position: dict) -> list[str]:
         x, y = position[node.id]
         fill = "#e9f5ec" if node.ending else ("#e8f4f6" if node.id == scenario.start else "#ffffff")
         stroke_width = 3 if node.ending or node.id == scenario.start else 1.5
-        label = (
-            f"END: {node.title}"
-            if node.ending
-            else ("START: " + node.id if node.id == scenario.start else node.id)
-        )
+        if node.ending:  # the whole title over two lines; the id is in the box's tooltip
+            first, second = _two_lines(f"END: {node.title}")
+            second_weight = "700"
+        else:
+            first = _clip("START: " + node.id if node.id == scenario.start else node.id)
+            second = "reply asked" if node.reply_prompt else f"{len(node.choices)} choices"
+            second_weight = "400"
         parts.append(
-            f'<g><rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
+            f"<g><title>{escape(node.id)}</title>"
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
             f'stroke="#1d2329" stroke-width="{stroke_width}"/>'
-            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 20:.0f}" text-anchor="middle" font-weight="700">{escape(_clip(label))}</text>'
-            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 37:.0f}" text-anchor="middle" fill="#4a5561">'
-            f"{escape(node.id if node.ending else ('reply asked' if node.reply_prompt else f'{len(node.choices)} choices'))}</text></g>"
+            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 20:.0f}" text-anchor="middle" font-weight="700">{escape(first)}</text>'
+            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 37:.0f}" text-anchor="middle" fill="#4a5561" '
+            f'font-weight="{second_weight}">{escape(second)}</text></g>'
         )
     return parts

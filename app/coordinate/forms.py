@@ -9,11 +9,11 @@ from wtforms import (
     SelectChoice,
     StringField,
     TextAreaField,
-    TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
+from ..people.roster import MATCHABLE
 from ..web.forms import QueryForm, QuerySelectField, reason_field
 
 LAPSING_DAYS = (30, 60, 90)
@@ -36,6 +36,7 @@ class MentorFilterForm(QueryForm):
         "Status",
         choices=[
             SelectChoice("", "Any status"),
+            SelectChoice(MATCHABLE, "Can be matched now"),
             *(SelectChoice(s.value, STATUS_LABELS[s.value]) for s in Status),
         ],
         validators=[Optional()],
@@ -65,9 +66,23 @@ class MentorFilterForm(QueryForm):
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
 
 
-def _day_field(label: str, description: str) -> DateField:
-    return DateField(
-        label, description=description, validators=[DataRequired(message="Give the date as YYYY-MM-DD.")]
+class DayField(DateField):
+    """A required date whose errors say what is wrong: nothing typed ("Enter the date") is not
+    the same mistake as a date in the wrong form, which browsers without a date picker allow.
+    (DataRequired would replace the second message with the first.)"""
+
+    def process_formdata(self, valuelist):
+        if not "".join(valuelist).strip():
+            self.data = None
+            raise ValueError("Enter the date.")
+        super().process_formdata(valuelist)
+
+
+def _day_field(label: str, description: str) -> DayField:
+    return DayField(
+        label,
+        description=description,
+        invalid_value_message="Enter a real date as year-month-day, for example 2026-03-27.",
     )
 
 
@@ -86,7 +101,7 @@ class CorrectionForm(FlaskForm):
     """The right date (and hours) for a requirement record, and why it changed. Each record's form
     is built with ``prefix=f"record-{id}"``, so every field on the page has its own id."""
 
-    date = _day_field("Correct date", "The day it was in fact cleared (YYYY-MM-DD).")
+    date = _day_field("Correct date", "The day it was in fact cleared.")
     hours = _hours_field()
     reason = reason_field("Why is it corrected?")
 
@@ -142,35 +157,10 @@ class RequirementForm(FlaskForm):
             field.id = f"{requirement_id}-{field.name}"
         return self
 
-    date = _day_field("Date done", "The day it was cleared, or the day of the session (YYYY-MM-DD).")
+    date = _day_field("Date done", "The day it was cleared, or the day of the session.")
     hours = _hours_field()
     note = TextAreaField(
         "Note (optional)",
         description="For example who checked it. Do not record results or personal details.",
         validators=[Optional(), Length(max=500)],
-    )
-
-
-class SessionForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=120)])
-    day = DateField(
-        "Date", description="YYYY-MM-DD", validators=[DataRequired(message="Give the date as YYYY-MM-DD.")]
-    )
-    start = TimeField(
-        "Start time (UTC)",
-        description="HH:MM, in UTC",
-        validators=[DataRequired(message="Give the time as HH:MM.")],
-    )
-    minutes = IntegerField(
-        "Length in minutes",
-        validators=[InputRequired(), NumberRange(min=15, max=600, message="Between 15 and 600 minutes.")],
-    )
-    place = StringField(
-        "Place or link",
-        description="An address, or the link to join online.",
-        validators=[DataRequired(), Length(max=300)],
-    )
-    capacity = IntegerField(
-        "Places",
-        validators=[InputRequired(), NumberRange(min=1, max=500, message="Between 1 and 500 places.")],
     )

@@ -4,12 +4,14 @@ back with errors."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..certification import duties
 from ..certification import standings as certification
+from ..certification.facts import VALID, Requirement
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
 from ..course import Course
@@ -53,7 +55,11 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
         **_history_forms(history, replaced, record.events, voided),
     }
     forms |= invalid
+    checklist = about_the_mentor(course, record.mentor.name, record.standing.requirements)
     return _sign_off_term(course, record.standing) | {
+        "checklist": checklist,
+        "missing": [item for item in checklist if not item.done],
+        "can_revoke": record.standing.status in VALID,
         "forms": forms,
         "external_id_form": forms["external_id_form"],
         "topics": standards_met(course, record.records),
@@ -106,3 +112,45 @@ def _history_forms(history, replaced, events, voided) -> dict[str, FlaskForm]:
         if event.kind != "void" and event.id not in voided:
             forms[f"void-decision-{event.id}"] = VoidForm(formdata=None, prefix=f"void-decision-{event.id}")
     return forms
+
+
+class StaffItem(NamedTuple):
+    kind: str
+    target: str
+    done: bool
+    title: str
+    progress: str
+
+
+def about_the_mentor(course: Course, name: str, items: tuple[Requirement, ...]) -> list[StaffItem]:
+    """The checklist as a coordinator reads it, about the mentor ("Sam has read…"); the rules
+    word it for the trainee's own page ("Read…", "recorded by your coordinator")."""
+    return [
+        StaffItem(
+            item.kind,
+            item.target,
+            item.done,
+            _staff_title(course, name, item),
+            _about_coordinator(item.progress),
+        )
+        for item in items
+    ]
+
+
+def _staff_title(course: Course, name: str, item: Requirement) -> str:
+    has = f"{name} has" if item.done else f"{name} has not yet"
+    if item.kind == "sections":
+        return f"{has} read every section of {course.module_by_id[item.target].title}"
+    if item.kind == "quiz":
+        return f"{has} passed the {course.module_by_id[item.target].title} quiz"
+    if item.kind == "scenario":
+        return f"{has} passed the role-play “{course.scenario_by_id[item.target].title}”"
+    if item.kind == "time":
+        return f"{has} spent at least {course.program.minimum_minutes} minutes learning"
+    if item.kind == "sign_off":
+        return "Signed off by a coordinator" if item.done else "Sign-off by a coordinator"
+    return item.title  # a step recorded outside PeerPath, named by the program
+
+
+def _about_coordinator(progress: str) -> str:
+    return progress.replace("your coordinator", "the coordinator")

@@ -61,3 +61,20 @@ def _line(row: MentorRow) -> MentorLine:
         last_activity=time_tag(row.last_activity_at),
         valid_until=time_tag(row.expires_at) if row.status in VALID else Markup("—"),
     )
+
+
+def filters_described(form) -> list[str]:
+    """The list's active filters in words, so the count under the heading says what it counts."""
+    labels = {
+        name: {c.value: c.label for c in form[name].choices} for name in ("status", "cohort", "lapsing")
+    }
+    described = []
+    if form.q.data and form.q.data.strip():
+        described.append(f"name or email contains “{form.q.data.strip()}”")
+    for name, lead in (("status", "status"), ("cohort", "cohort"), ("lapsing", "certificate ends")):
+        value = form[name].data
+        if value and value in labels[name]:
+            described.append(f"{lead}: {labels[name][value]}")
+    if form.stalled.data:
+        described.append("stalled (no activity for 14 days)")
+    return described

@@ -8,8 +8,12 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import (
+    and_,
+    case,
     func,
+    or_,
     select,
+    true,
 )
 
 from ..database import core_rows
@@ -24,7 +28,7 @@ from ..models import (
     User,
     current_requirement_records,
 )
-from ..people.roster import effective_status
+from ..people.roster import MATCHABLE, matchable_now, status_is
 
 
 def cohort_choices() -> list:
@@ -41,36 +45,39 @@ def cohorts() -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).order_by(Cohort.name)))
 
 
-# How far along the path each status is, for a cumulative funnel: a certified trainee
-# also counts as having registered, trained and been reviewed.
-FUNNEL_STAGE = {
-    "not_started": 0,
-    "in_training": 1,
-    "revoked": 1,
-    "awaiting_review": 2,
-    "certified": 3,
-    "renewal_due": 3,
-    "expired": 3,
-}
-FUNNEL = ("registered", "in_training", "awaiting_review", "certified")
+# A cohort's counts, in the order the table shows them. "Since it opened" counts are cumulative
+# (deactivated accounts included); "now" counts are exactly what the coordinator list shows when
+# filtered to the cohort and that status, so the two pages always agree.
+SINCE_OPENED = ("registered", "reached_review", "ever_certified")
+NOW = ("not_started", "in_training", "awaiting_review", MATCHABLE)
 
 
 def cohort_funnels(now: datetime) -> dict[int, dict[str, int]]:
-    """Per cohort, how many reached each stage: registered → in training → awaiting review → certified."""
-    status = effective_status(now)
+    """Per cohort: how many registered, reached awaiting review, were ever certified (cumulative),
+    and how many are not started, in training, awaiting review and can be matched now."""
+    active = User.deactivated_at.is_(None)
+    counted = {
+        "registered": true(),
+        # Reviewed or certified at some point: certified_at stays through expiry and revocation.
+        "reached_review": or_(
+            Standing.certified_at.is_not(None),
+            Standing.status.in_(["awaiting_review", "certified", "renewal_due", "expired"]),
+        ),
+        "ever_certified": Standing.certified_at.is_not(None),
+        **{status: and_(active, status_is(status, now)) for status in NOW if status != MATCHABLE},
+        MATCHABLE: matchable_now(now),  # the list's own filter, and the matching feed's rule
+    }
     rows = db.session.execute(
-        select(User.cohort_id, status.label("status"), func.count())
+        select(
+            User.cohort_id,
+            *(func.sum(case((condition, 1), else_=0)).label(name) for name, condition in counted.items()),
+        )
         .select_from(User)
         .outerjoin(Standing, Standing.user_id == User.id)
         .where(User.role == Role.TRAINEE.value, User.cohort_id.is_not(None))
-        .group_by(User.cohort_id, status)
+        .group_by(User.cohort_id)
     ).all()
-    funnels: dict[int, dict[str, int]] = {}
-    for cohort_id, state, count in rows:
-        funnel = funnels.setdefault(cohort_id, dict.fromkeys(FUNNEL, 0))
-        for stage in FUNNEL[: FUNNEL_STAGE.get(state, 0) + 1]:
-            funnel[stage] += count
-    return funnels
+    return {row.cohort_id: {name: int(getattr(row, name) or 0) for name in counted} for row in rows}
 
 
 class CohortNameTaken(Exception):

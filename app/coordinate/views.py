@@ -17,16 +17,16 @@ from wtforms import SelectChoice
 
 from ..certification import duties
 from ..certification import standings as certification
+from ..certification.facts import VALID
 from ..certification.standards import coverage as standards_coverage
 from ..certification.status import STATUS_LABELS, Status
 from ..course import Course
 from ..extensions import db
 from ..matching import external_ids
-from ..models import Role, TrainingSession, User, utcnow
+from ..models import Role, User, utcnow
 from ..people import roster, safeguarding_markers
-from ..sessions import services as sessions
-from ..web.forms import EmptyForm, link_args
-from . import bp, export, mentor_page, services
+from ..web.forms import link_args
+from . import bp, export, mentor_page, presenters, services
 from .forms import (
     CohortForm,
     DoNotReengageForm,
@@ -35,7 +35,6 @@ from .forms import (
     ReinstateForm,
     RequirementForm,
     RevokeForm,
-    SessionForm,
     SignOffForm,
 )
 
@@ -81,6 +80,8 @@ def mentors():
     rows, total = roster.mentor_page(filters, utcnow())
     pages = max(1, -(-total // roster.PAGE_SIZE))
     args = link_args(form)
+    if filters.page > pages:  # an old or hand-typed link past the end: the last page there is
+        return redirect(url_for("coordinate.mentors", **args, **({"page": pages} if pages > 1 else {})))
     return render_template(
         "coordinate/mentors.html",
         form=form,
@@ -89,6 +90,7 @@ def mentors():
         page=filters.page,
         pages=pages,
         args=args,
+        described=presenters.filters_described(form),
         refusals=safeguarding_markers.recent_refusals(utcnow() - REFUSALS_SHOWN_FOR),
     )
 
@@ -204,17 +206,25 @@ def sign_off(user_id: int):
     return redirect(url_for("coordinate.mentor", user_id=mentor.id))
 
 
-@bp.post("/mentors/<int:user_id>/revoke")
+@bp.route("/mentors/<int:user_id>/revoke", methods=("GET", "POST"))
 def revoke(user_id: int):
-    """Revoke a trainee's certification (or block it), with a reason for the log."""
-    return _decide(
-        user_id,
-        "revoke",
-        RevokeForm(),
-        allowed=lambda s: s != Status.REVOKED,
-        refused="{name} is already revoked.",
-        done="{name}'s certification is revoked.",
-    )
+    """Revoke a valid certificate: a page that says what revoking does and asks why, then the POST."""
+    mentor = _trainee_or_404(user_id)
+    form = RevokeForm()
+    if request.method == "POST":
+        certification.lock_trainee(mentor.id)  # simultaneous revokes: one after the other
+    if certification.standing_of(_course(), mentor.id).status not in VALID:
+        flash(f"{mentor.name} holds no valid certificate to revoke.", "info")
+        return redirect(url_for("coordinate.mentor", user_id=mentor.id))
+    if form.validate_on_submit():
+        certification.record_decision(
+            mentor.id, current_user.id, "revoke", _course(), form.reason.data.strip()
+        )
+        db.session.commit()
+        flash(f"{mentor.name}'s certification is revoked.", "success")
+        return redirect(url_for("coordinate.mentor", user_id=mentor.id))
+    page = render_template("coordinate/revoke.html", mentor=mentor, form=form)
+    return page, 422 if form.errors else 200
 
 
 @bp.post("/mentors/<int:user_id>/reinstate")
@@ -278,12 +288,15 @@ def cohorts():
             )
             return redirect(url_for("coordinate.cohorts"))
     _refresh_standings()
-    return render_template(
+    page = render_template(
         "coordinate/cohorts.html",
         form=form,
         cohorts=services.cohorts(),
         funnels=services.cohort_funnels(utcnow()),
+        since_opened=services.SINCE_OPENED,
+        now_counts=services.NOW,
     )
+    return page, 422 if form.errors else 200
 
 
 @bp.get("/standards")
@@ -298,54 +311,3 @@ def standards_csv():
     _refresh_standings()
     now = utcnow()
     return _csv(export.standards_csv(_course(), now), f"peerpath-standards-{now:%Y-%m-%d}.csv")
-
-
-@bp.route("/sessions", methods=("GET", "POST"))
-def training_sessions():
-    """Live training sessions: schedule one; see every session with its sign-ups."""
-    form = SessionForm()
-    if form.validate_on_submit():
-        starts_at = datetime.combine(form.day.data, form.start.data, tzinfo=UTC)
-        if starts_at <= utcnow():
-            form.day.errors.append("Schedule the session in the future.")
-        else:
-            session = sessions.create_session(
-                form.title.data,
-                starts_at,
-                form.minutes.data,
-                form.place.data,
-                form.capacity.data,
-                current_user.id,
-            )
-            db.session.commit()
-            flash(f"“{session.title}” is scheduled; trainees can sign up from their dashboard.", "success")
-            return redirect(url_for("coordinate.training_session", session_id=session.id))
-    return (
-        render_template("coordinate/sessions.html", form=form, sessions=sessions.sessions_with_seats()),
-        422 if form.errors else 200,
-    )
-
-
-@bp.get("/sessions/<int:session_id>")
-def training_session(session_id: int):
-    """One session: who signed up, who cancelled, and attendance."""
-    session = db.get_or_404(TrainingSession, session_id)
-    return render_template(
-        "coordinate/session.html", session=session, signups=sessions.signups_of(session.id), form=EmptyForm()
-    )
-
-
-@bp.post("/sessions/<int:session_id>/attendance")
-def session_attendance(session_id: int):
-    """Record who attended; their hours count toward the live-training requirement."""
-    session = db.get_or_404(TrainingSession, session_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if session.starts_at > utcnow():
-        flash("Take attendance once the session has started.", "error")
-        return redirect(url_for("coordinate.training_session", session_id=session.id))
-    attended = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
-    count = sessions.record_attendance(session, attended, current_user.id)
-    db.session.commit()
-    flash(f"Attendance saved: {count} attended.", "success")
-    return redirect(url_for("coordinate.training_session", session_id=session.id))

@@ -17,7 +17,7 @@ from ..certification.status import competency_scores
 from ..course import Course
 from ..extensions import db
 from ..models import Cohort, RemovedMentor, Role, Standing, User
-from ..people.roster import effective_status, status_is
+from ..people.roster import effective_status, matchable_now, status_is
 
 STATUSES = tuple(status.value for status in Status)
 REMOVED = "removed"
@@ -68,11 +68,6 @@ def mentor_columns(now: datetime):
         .outerjoin(Cohort, Cohort.id == User.cohort_id)
         .where(User.role == Role.TRAINEE.value)
     )
-
-
-def matchable_now(now: datetime):
-    """Valid certificate (its expiry counts lapsed screening records too) and an active account."""
-    return and_(User.deactivated_at.is_(None), or_(*(status_is(status.value, now) for status in VALID)))
 
 
 def _mentor_filters(query: FeedQuery, scope: Scope, now: datetime) -> list:

@@ -37,6 +37,8 @@ from ..models.search import SHORTEST_INDEXED, searchable_text
 
 PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
+# The list's status filter also offers this: every status in which a mentor may be matched.
+MATCHABLE = "matchable"
 USER_SEARCH = table("user_search", column("rowid"))  # app/models/search.py
 
 
@@ -106,6 +108,14 @@ def status_is(status: str, now: datetime):
             or_(Standing.renewal_opens_at.is_(None), Standing.renewal_opens_at > now),
         )
     return Standing.status == status  # the others do not change with time
+
+
+def matchable_now(now: datetime):
+    """Valid certificate (its expiry counts lapsed screening records too) and an active account:
+    the one definition behind the list's "can be matched now" filter and the cohort counts."""
+    # certification.facts.VALID, spelled out: people may not import certification (a cycle).
+    valid = or_(status_is("certified", now), status_is("renewal_due", now))
+    return and_(User.deactivated_at.is_(None), valid)
 
 
 @dataclass(frozen=True)
@@ -309,14 +319,16 @@ def _filtered(query, shape: _Shape, now):
         query = query.where(
             or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
         )
-    if shape.status:
+    if shape.status == MATCHABLE:
+        query = query.where(matchable_now(now))
+    elif shape.status:
         query = query.where(status_is(shape.status, now))
     if shape.by_cohort:
         query = query.where(User.cohort_id == bindparam("cohort_id", type_=Integer))
     if shape.lapsing:
         # Still valid, ending soon: the certificate's own end or a screening record's lapse.
         query = query.where(
-            or_(status_is("certified", now), status_is("renewal_due", now)),
+            matchable_now(now),
             Standing.expires_at <= bindparam("lapsing_before", type_=UTCDateTime()),
         )
     if shape.stalled:

@@ -42,12 +42,12 @@ def cells(app, row: MentorRow) -> dict[str, str]:
 def test_each_column_shows_its_own_value(app):
     shown = cells(app, ROW)
     assert shown == {
-        "name": "Ada Lovelaceada@example.org",
+        "name": "Ada Lovelace ada@example.org",
         "cohort": "Spring 2027",
         "status": "In training",
         "progress": "37%",
-        "quizzes": "2 passedavg best 83%",
-        "role-plays": "5 passedavg best 91%",
+        "quizzes": "2 passed · average best 83%",
+        "role-plays": "5 passed · average best 91%",
         "last-activity": "05 Mar 2026",
         "valid-until": "—",  # not certified
     }

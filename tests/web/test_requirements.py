@@ -74,8 +74,8 @@ def test_recording_checks_its_input_and_records_nothing_when_wrong(app, trainee,
     user_id = complete_course(app, trainee, recorded=False)
     tomorrow = (utcnow() + timedelta(days=2)).date().isoformat()
     cases = [
-        ("interview", {"date": "31/12/2026"}, "YYYY-MM-DD"),
-        ("interview", {"date": ""}, "YYYY-MM-DD"),
+        ("interview", {"date": "31/12/2026"}, "Enter a real date as year-month-day, for example"),
+        ("interview", {"date": ""}, "Enter the date."),
         ("interview", {"date": tomorrow}, "cannot be in the future"),
         ("interview", {"date": "2026-01-05", "note": "x" * 501}, "500"),
         ("live-training", {"date": "2026-01-05"}, "Give the hours attended"),
@@ -87,6 +87,8 @@ def test_recording_checks_its_input_and_records_nothing_when_wrong(app, trainee,
         assert response.status_code == 422 and message in response.text, (fields, message)
         errors = elements(response.text, "p", class_="error")
         assert errors and all(e["id"].startswith(f"{requirement}-") for e in errors)
+        if fields.get("date") == "":  # nothing typed is not a badly written date
+            assert "real date" not in response.text and "Not a valid date" not in response.text
     assert record(coordinator, user_id, "no-such-check", date="2026-01-05").status_code == 404
     stranger = coordinator.application.test_client()
     Auth(stranger).login(make_user())

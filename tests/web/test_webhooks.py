@@ -176,7 +176,7 @@ def test_a_paused_endpoint_keeps_its_queue_until_resumed(app, admin, make_user, 
 )
 def test_an_endpoint_address_must_be_https_except_on_this_machine(admin, url, problem):
     page = post(admin, "/admin/webhooks", "/admin/webhooks", url=url, events=[webhooks.MATCHABLE])
-    assert page.status_code == 400 and problem in page.text
+    assert page.status_code == 422 and problem in page.text
     assert f'value="{url}"' in page.text
 
 
