@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
-import segno
 from flask import session
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import RecoveryCode, SecondFactor, User, remove_second_factor, utcnow
+from ..web.qr import qr_svg
 from .throttle import PENDING_LOGIN
 
 ISSUER = "PeerPath"
@@ -56,16 +56,9 @@ def grouped(secret: str) -> str:
 
 
 def qr_code(secret: str, email: str) -> Markup:
-    """The ``otpauth://`` address as an inline SVG QR code: presentation attributes only (the
-    CSP allows no inline styles), sized by the stylesheet through its viewBox."""
+    """The ``otpauth://`` address as an inline SVG QR code."""
     uri = pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
-    svg = segno.make(uri, error="m", micro=False).svg_inline(
-        scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass="qr-code", lineclass=None
-    )
-    # role=img with a name, so a screen reader says what it is instead of skipping it.
-    return Markup(
-        svg.replace("<svg ", '<svg role="img" aria-label="QR code to scan with your authenticator app" ', 1)
-    )
+    return qr_svg(uri, "QR code to scan with your authenticator app")
 
 
 def normalise_code(text: str | None) -> str:

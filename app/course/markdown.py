@@ -23,7 +23,12 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 CALLOUT_LABELS = {"tip": "Tip", "example": "Example", "warning": "Warning", "try": "Try it"}
 REFLECT = "reflect"
-CONTAINER_NAMES = (*CALLOUT_LABELS, REFLECT)
+# A "Try it" box's model answer, folded until the trainee has had a go.
+ANSWER = "answer"
+ANSWER_SUMMARY = "Show one possibility"
+CONTAINER_NAMES = (*CALLOUT_LABELS, ANSWER, REFLECT)
+# Containers that only make sense inside another one.
+CONTAINER_PARENTS = {ANSWER: "try"}
 CONTAINER_OPEN = "container_block_open"
 CONTAINER_CLOSE = "container_block_close"
 
@@ -44,11 +49,34 @@ def container_argument(token: Token) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def nesting_problem(name: str, parent: str | None) -> str | None:
+    """Why a container may not open here (inside ``parent``, or at the top when None)."""
+    needed = CONTAINER_PARENTS.get(name)
+    if needed and parent != needed:
+        return (
+            f"an '{name}' container belongs inside a '{needed}' box: open the box with '::::' "
+            f"(four colons) and put '::: {name}' ... ':::' before its closing '::::'"
+        )
+    return None
+
+
+def _opening(tokens: Sequence[Token], close_index: int) -> Token:
+    level = tokens[close_index].level
+    for index in range(close_index - 1, -1, -1):
+        if tokens[index].type == CONTAINER_OPEN and tokens[index].level == level:
+            return tokens[index]
+    return tokens[close_index]
+
+
 def _render_container(self, tokens: Sequence[Token], idx: int, _options, _env) -> str:
     token = tokens[idx]
+    name = container_name(_opening(tokens, idx) if token.nesting == -1 else token)
+    if name == ANSWER:
+        if token.nesting == -1:
+            return "</details>\n"
+        return f'<details class="callout-answer">\n<summary>{ANSWER_SUMMARY}</summary>\n'
     if token.nesting == -1:
         return "</div>\n"
-    name = container_name(token)
     label = CALLOUT_LABELS.get(name, name.title())
     title = container_argument(token)
     heading = f"<strong>{label}</strong>" + (f": {escape(title)}" if title else "")

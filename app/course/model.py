@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,12 @@ class Program:
     pacing: Pacing = Pacing()
     duties: Duties = Duties()
     retention: Retention = Retention()
+    # Where the programme runs (an IANA name): live sessions are entered and shown in it.
+    timezone: str = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)  # ZoneInfo keeps one instance per name
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .markdown import (
     REFLECT,
     container_argument,
     container_name,
+    nesting_problem,
     plain_text,
     render_tokens,
     slugify,
@@ -227,6 +228,9 @@ def _check_container(token: Token, open_containers: list[Token], report: Reporte
             )
         if open_containers:
             report(_line(token), "a reflect prompt cannot sit inside another container")
+    problem = nesting_problem(name, container_name(open_containers[-1]) if open_containers else None)
+    if problem:
+        report(_line(token), problem)
 
 
 def _parts(

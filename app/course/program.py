@@ -20,7 +20,7 @@ from .model import (
     Scenario,
     TrainingStandard,
 )
-from .schema import Field, a_date, boolean, check_mapping, identifier, integer, list_of, text
+from .schema import Field, a_date, boolean, check_mapping, identifier, integer, list_of, text, time_zone
 
 PROGRAM_FIELDS = {
     "title": Field(text),
@@ -35,6 +35,7 @@ PROGRAM_FIELDS = {
     "pacing": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "duties": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "retention": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+    "timezone": Field(time_zone, required=False),
 }
 # Who may sign off: never the person who recorded the screening (four eyes), or only a lead.
 DUTIES_FIELDS = {
@@ -139,6 +140,7 @@ def load_program(
             pacing=Pacing(**{key: pacing[key] for key in PACING_FIELDS if key in pacing}),
             duties=Duties(**{key: duties[key] for key in DUTIES_FIELDS if key in duties}),
             retention=Retention(**{key: retention[key] for key in RETENTION_FIELDS if key in retention}),
+            timezone=data.get("timezone", "UTC"),
         ),
         [],
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .located_yaml import LocatedDict, LocatedList, YamlProblem, load_located_yaml
 
@@ -43,6 +44,17 @@ def a_date(value: Any) -> str | None:
     """A day written YYYY-MM-DD, unquoted (YAML reads it as a date)."""
     if not isinstance(value, date) or isinstance(value, datetime):
         return "must be a date written YYYY-MM-DD, e.g. 2027-01-01"
+    return None
+
+
+def time_zone(value: Any) -> str | None:
+    """An IANA time zone name such as ``Europe/London``, known to this machine's zone database."""
+    if not isinstance(value, str) or not value.strip():
+        return "must be a time zone name such as 'Europe/London' or 'UTC'"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return "is not a time zone this server knows: use an IANA name such as 'Europe/London' or 'UTC'"
     return None
 
 

@@ -21,6 +21,8 @@ ACTIONS = {
     "requirement.voided": "Voided a requirement record made in error",
     "certification.void": "Voided a certification decision made in error",
     "session.attendance": "Took attendance at a live session",
+    "session.changed": "Changed a live session",
+    "session.cancelled": "Cancelled a live session",
     "account.role_changed": "Changed role",
     "account.deactivated": "Deactivated account",
     "account.reactivated": "Reactivated account",

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
+    delete,
     func,
     literal,
     select,
@@ -24,6 +25,7 @@ from ..extensions import db
 from ..models import SessionSignup, TrainingSession, User, utcnow
 from ..models.base import UTCDateTime
 from ..people import audit
+from .calendar import CalendarEvent, calendar_file
 
 
 class SignupRefused(Exception):
@@ -56,6 +58,84 @@ def create_session(
     db.session.add(session)
     db.session.flush()
     return session
+
+
+def update_session(
+    session: TrainingSession,
+    title: str,
+    starts_at: datetime,
+    minutes: int,
+    place: str,
+    capacity: int,
+    actor: int,
+) -> None:
+    before = session.starts_at
+    session.title = title.strip()
+    session.starts_at = starts_at
+    session.duration_minutes = minutes
+    session.place = place.strip()
+    session.capacity = capacity
+    audit.record(
+        "session.changed",
+        "session",
+        session.id,
+        actor,
+        title=session.title,
+        was=before.isoformat(),
+        starts=starts_at.isoformat(),
+    )
+    db.session.flush()
+
+
+def places_held(session_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            SessionSignup.session_id == session_id, SessionSignup.cancelled_at.is_(None)
+        )
+    )
+
+
+def holds_place(session_id: int, user_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(SessionSignup.id).where(
+                SessionSignup.session_id == session_id,
+                SessionSignup.user_id == user_id,
+                SessionSignup.cancelled_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
+def cancel_session(session: TrainingSession, actor: int, now: datetime | None = None) -> None:
+    """Take a session off the calendar: only before it starts and while nobody holds a place,
+    since a deleted session would take its sign-ups (and any record of them) with it."""
+    now = now or utcnow()
+    if session.starts_at <= now:
+        raise SignupRefused("A session that has started stays on the record.")
+    if places_held(session.id):
+        raise SignupRefused(
+            "Trainees hold places on this session. Ask them to cancel, or keep the session and change its time."
+        )
+    # Places given back earlier go with it (the foreign key cascades too; this says so on every database).
+    db.session.execute(delete(SessionSignup).where(SessionSignup.session_id == session.id))
+    audit.record("session.cancelled", "session", session.id, actor, title=session.title)
+    db.session.delete(session)
+    db.session.flush()
+
+
+def calendar_of(session: TrainingSession, host: str, now: datetime | None = None) -> str:
+    """The session as an .ics file; its UID stays the same, so a second download updates the event."""
+    event = CalendarEvent(
+        uid=f"peerpath-session-{session.id}@{host}",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=session.title,
+        location=session.place,
+        description="PeerPath live training. Your coordinator marks who attended.",
+    )
+    return calendar_file(event, now or utcnow())
 
 
 def sessions_with_seats() -> list[SessionSeats]:

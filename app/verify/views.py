@@ -1,4 +1,4 @@
-from flask import abort, current_app, render_template
+from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..certification.standings import standing_of
@@ -6,18 +6,38 @@ from ..extensions import db
 from ..models import CertificationEvent, User, WithdrawnCertificate
 from . import bp
 
+# A certificate ID is 43 URL-safe characters; anything longer is not worth a query.
+LONGEST_ID = 43
+
+
+@bp.get("")
+@bp.get("/")
+def lookup():
+    """Type or paste a certificate ID (or its whole address) and go to its check page."""
+    typed = typed_certificate_id(request.args.get("id", ""))
+    if typed:
+        return redirect(url_for("verify.certificate", certificate_id=typed))
+    return render_template("verify/lookup.html")
+
+
+def typed_certificate_id(typed: str) -> str:
+    """The ID from what someone typed: pasted addresses keep only their last part."""
+    return typed.strip().rstrip("/").rsplit("/", 1)[-1].strip()[: LONGEST_ID + 1]
+
 
 @bp.get("/<certificate_id>")
 def certificate(certificate_id: str):
     """Say whether a certificate is valid, expired, revoked or its holder inactive: name, date and program only."""
-    event = db.session.scalar(
-        select(CertificationEvent).where(
-            CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off"
+    event = None
+    if len(certificate_id) <= LONGEST_ID:
+        event = db.session.scalar(
+            select(CertificationEvent).where(
+                CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off"
+            )
         )
-    )
     if event is None:
-        if db.session.get(WithdrawnCertificate, certificate_id) is None:
-            abort(404)
+        if len(certificate_id) > LONGEST_ID or db.session.get(WithdrawnCertificate, certificate_id) is None:
+            return render_template("verify/unknown.html", certificate_id=certificate_id), 404
         # The holder's data was deleted on request: still a clear "do not rely on this".
         return render_template("verify/certificate.html", name=None, state="revoked")
     course = current_app.extensions["course"]

@@ -36,7 +36,7 @@ def test_the_real_course_meets_the_brief():
     for module in course.modules:
         source = (PROJECT_ROOT / "content" / "modules" / f"{module.id}.md").read_text()
         # Practice, not only reading: at least three "Try it" tasks a module.
-        assert len(re.findall(r"^::: try\b", source, re.MULTILINE)) >= 3, module.id
+        assert len(re.findall(r"^:{3,4} try\b", source, re.MULTILINE)) >= 3, module.id
         assert module.words >= 1500, module.id
         assert len([p for s in module.sections for p in s.reflect_prompts]) >= 2, module.id
         assert module.sources and module.objectives, module.id
