@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test bench install install-test migrate clean
+.PHONY: run test bench screenshots install install-test tools migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The Nu Html Checker, which the browser suite runs on every page it visits (needs Java).
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	npm install --prefix .tools --no-audit --no-fund --ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION)
+tools: $(VNU_JAR)
+
 migrate: install
 	$(FLASK) db upgrade
 
@@ -31,7 +38,7 @@ run: migrate
 	@echo "PeerPath is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install-test
+test: install-test tools
 	$(FLASK) content check --strict
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
@@ -44,5 +51,9 @@ else
 	$(BIN)/python -m bench.run
 endif
 
+# docs/screenshots/*.png for the README, and the UX figures (first action, list height).
+screenshots: install-test
+	$(BIN)/python -m tests.browser.screenshots
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .tools
