@@ -45,7 +45,7 @@ def test_the_certificate_links_to_its_check_page_with_a_named_qr_code(app, clien
     assert elements(page, "button", data_copy_link=f"http://localhost/verify/{certificate_id}")
     assert "Use your browser's print command" in text_of(page)
     script = next(s["src"] for s in elements(page, "script"))
-    assert script.startswith("/assets/js/certificate.") and client.get(script).status_code == 200
+    assert script.startswith("/assets/js/share.") and client.get(script).status_code == 200
 
 
 def link_html(page: str) -> str:

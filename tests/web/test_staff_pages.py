@@ -251,7 +251,7 @@ def test_invite_links_have_a_copy_button_only_the_script_reveals(app, coordinato
     [button] = elements(page, "button", data_copy=f"invite-{cohort_id}")
     assert "hidden" in button and button["type"] == "button"
     assert elements(page, "code", id=f"invite-{cohort_id}")
-    [script] = [s for s in elements(page, "script") if "copy-invite" in s.get("src", "")]
+    [script] = [s for s in elements(page, "script") if "/js/share." in s.get("src", "")]
     assert coordinator.get(script["src"]).status_code == 200
 
 
