@@ -33,6 +33,9 @@ tools: $(VNU_JAR)
 migrate: install
 	$(FLASK) db upgrade
 
+# The demo serves the shipped example safeguarding procedure, which a server refuses (README).
+# A target's variables reach its prerequisites too: `make migrate` runs as the demo here.
+run: export PEERPATH_DEMO = 1
 run: migrate
 	$(FLASK) seed-demo
 	@echo "PeerPath is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"

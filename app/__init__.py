@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from .config import PROJECT_ROOT, Config
 from .course import ContentError, load_course
+from .course.errors import display_path
+from .course.procedure import example_problem
 from .web.templating import Environment
 
 __version__ = "0.1.0"
@@ -33,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except ContentError as error:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
+    _refuse_the_example_procedure(app)
 
     from . import database
     from .extensions import csrf, db, limiter, login_manager, migrate
@@ -58,6 +62,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Templates copy the globals when they load (templating.Environment): none may come later.
     templating.freeze_globals(app)
     return app
+
+
+def _refuse_the_example_procedure(app: Flask) -> None:
+    """A server must not tell trainees to ring the shipped example's made-up safeguarding lead.
+    Debug, tests and the demo (``PEERPATH_DEMO=1``: ``make run``, ``make bench``) may."""
+    if app.debug or app.testing or app.config["DEMO"]:
+        return
+    program_path = display_path(Path(app.config["CONTENT_DIR"]) / "program.yaml")
+    refusal = example_problem(app.extensions["course"].program.safeguarding, program_path)
+    if refusal:
+        raise SystemExit(f"PeerPath cannot start: {refusal}")
 
 
 def _blueprints() -> tuple:

@@ -32,6 +32,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI", "peerpath-db://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.TRUST_PROXY = environ.get("TRUST_PROXY", "").lower() in ("1", "true", "yes")
+        # The demo (make run, make bench) may run on the shipped example safeguarding procedure.
+        self.DEMO = environ.get("PEERPATH_DEMO", "").lower() in ("1", "true", "yes")
         # Email (password resets). Without MAIL_SERVER, messages go to the console and the outbox table.
         self.MAIL_SERVER = environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(environ.get("MAIL_PORT") or 587)

@@ -67,7 +67,9 @@ def flask(env: dict, *args: str) -> str:
 def signed_in(app, user_id: int) -> tuple[tuple[str, str], str]:
     """A session cookie for the user and a CSRF token, made as the login form would (no scrypt)
     for the load generator's address and user agent."""
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": USER_AGENT}):
+    with app.test_request_context(
+        environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={"User-Agent": USER_AGENT}
+    ):
         login_user(db.session.get(User, user_id))
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
@@ -185,6 +187,12 @@ def build_pages(app, fresh_trainees: list[int], prepared: int, budgets: dict | N
                 )
             ],
         ),
+        # Typed replies waiting for a score, oldest first (issue 26): the first page of 50.
+        Page(
+            "reply queue",
+            [Request("GET", "/coordinator/replies", None, (staff_cookie,))],
+            budget_ratio=budgets["staff"],
+        ),
     ]
 
 
@@ -299,6 +307,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8731)
     options = parser.parse_args()
 
+    # The demo content's safeguarding procedure is the shipped example, which only a demo may
+    # serve; set before any app is built, here or in the subprocesses that inherit it.
+    os.environ.setdefault("PEERPATH_DEMO", "1")
     workdir = Path(tempfile.mkdtemp(prefix="peerpath-bench-"))
     if options.pg:
         database_url = os.environ["DATABASE_URL"]
@@ -405,7 +416,9 @@ def report(pages, results, small, large, csv_seconds, csv_rows, trainees) -> Non
     if drift > MAX_DRIFT:
         # A baseline that moved this much inflates or deflates every ratio; such a run once
         # printed "Every budget met" because /healthz had halved by its end.
-        print(f"/healthz moved {drift:.0%} between the start and the end: the ratios are not reliable. Run again.")
+        print(
+            f"/healthz moved {drift:.0%} between the start and the end: the ratios are not reliable. Run again."
+        )
     elif met:
         print("Every budget met.")
     else:

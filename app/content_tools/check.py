@@ -14,6 +14,7 @@ from flask.cli import ScriptInfo
 from ..config import content_dirs
 from ..course import inspect_course
 from ..course.errors import ContentProblem, display_path
+from ..course.procedure import example_problem
 from .cues import cue_problems, cue_report
 
 
@@ -30,13 +31,22 @@ def content_group() -> None:
 @click.option(
     "--report", is_flag=True, help="Also print how far length alone predicts each quiz's and role-play's key."
 )
+@click.option(
+    "--deploy",
+    is_flag=True,
+    help="Also refuse what must not reach a server: the shipped example safeguarding procedure.",
+)
 @click.pass_context
-def check_command(ctx: click.Context, strict: bool, database: bool, report: bool) -> None:
+def check_command(ctx: click.Context, strict: bool, database: bool, report: bool, deploy: bool) -> None:
     """Validate every module, quiz, scenario and the program; print each problem as path:line:column."""
     content_dir, quizzes_dir = content_dirs()
     course, problems = inspect_course(content_dir, quizzes_dir)
     if course is not None:
         problems += cue_problems(course)
+        if deploy:
+            # An error only here: the demo and CI run on the example; a server must not.
+            refusal = example_problem(course.program.safeguarding, display_path(content_dir / "program.yaml"))
+            problems += [refusal] if refusal else []
         if report:
             click.echo(cue_report(course) + "\n")
     if database:

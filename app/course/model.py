@@ -8,6 +8,9 @@ from datetime import datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from .practice import ReplyReview, Rubric
+from .procedure import Procedure
+
 
 @dataclass(frozen=True)
 class HtmlBlock:
@@ -208,6 +211,12 @@ class ProgramRequirement:
     valid_months: int | None = None  # a background check valid for N months; None = does not expire
     from_sessions: bool = False  # hours attended at PeerPath's live sessions count toward it
     applies_from: datetime | None = None
+    # "recorded" by staff, or "acknowledge": the trainee confirms they have read the programme's
+    # safeguarding procedure (its current version).
+    kind: str = "recorded"
+    # Observed practice: scored on this rubric, passed at ``pass_total`` points or more.
+    rubric: str | None = None
+    pass_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -266,10 +275,17 @@ class Program:
     retention: Retention = Retention()
     # Where the programme runs (an IANA name): live sessions are entered and shown in it.
     timezone: str = "UTC"
+    rubrics: tuple[Rubric, ...] = ()
+    reply_review: ReplyReview | None = None  # typed role-play replies must be scored first
+    safeguarding: Procedure | None = None  # the programme's own procedure (/safeguarding)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)  # ZoneInfo keeps one instance per name
+
+    @property
+    def rubric_by_id(self) -> Mapping[str, Rubric]:
+        return {rubric.id: rubric for rubric in self.rubrics}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,20 @@ from .model import (
     Scenario,
     TrainingStandard,
 )
-from .schema import Field, a_date, boolean, check_mapping, identifier, integer, list_of, text, time_zone
+from .practice import check_pass_total, load_reply_review, load_rubrics
+from .procedure import load_procedure
+from .schema import (
+    Field,
+    a_date,
+    boolean,
+    check_mapping,
+    identifier,
+    integer,
+    list_of,
+    one_of,
+    text,
+    time_zone,
+)
 
 PROGRAM_FIELDS = {
     "title": Field(text),
@@ -36,6 +49,9 @@ PROGRAM_FIELDS = {
     "duties": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "retention": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "timezone": Field(time_zone, required=False),
+    "rubrics": Field(list_of(lambda _: None), required=False),
+    "reply_review": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+    "safeguarding": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
 }
 # Who may sign off: never the person who recorded the screening (four eyes), or only a lead.
 DUTIES_FIELDS = {
@@ -81,7 +97,13 @@ REQUIREMENT_FIELDS = {
     "valid_months": Field(integer(1, 600), required=False),
     "from_sessions": Field(boolean, required=False),
     "applies_from": APPLIES_FROM,
+    "kind": Field(one_of(("recorded", "acknowledge")), required=False),
+    "rubric": Field(identifier, required=False),
+    "pass": Field(integer(1), required=False),
 }
+# What only a requirement staff record by hours or date can have.
+NOT_WITH_RUBRIC = ("hours", "from_sessions")
+NOT_WITH_ACKNOWLEDGE = ("hours", "from_sessions", "valid_months", "rubric", "pass")
 
 
 def _applies_from(item) -> datetime | None:
@@ -121,7 +143,10 @@ def load_program(
     retention = data.get("retention") or {}
     if retention:
         check_mapping(retention, RETENTION_FIELDS, "retention", report)
-    recorded = _recorded_requirements(data, report)
+    rubrics = load_rubrics(data, report)
+    reply_review = load_reply_review(data, rubrics, report)
+    procedure = load_procedure(data, report)
+    recorded = _recorded_requirements(data, rubrics, procedure, report)
     standards = _standards(data, report)
     problems += _unknown_standards(modules, standards, path)
     if problems:
@@ -141,6 +166,9 @@ def load_program(
             duties=Duties(**{key: duties[key] for key in DUTIES_FIELDS if key in duties}),
             retention=Retention(**{key: retention[key] for key in RETENTION_FIELDS if key in retention}),
             timezone=data.get("timezone", "UTC"),
+            rubrics=tuple(rubrics.values()),
+            reply_review=reply_review,
+            safeguarding=procedure,
         ),
         [],
     )
@@ -186,7 +214,7 @@ def _required_scenarios(data, scenarios: dict[str, Scenario], report) -> list[Pr
     return required
 
 
-def _recorded_requirements(data, report) -> list[ProgramRequirement]:
+def _recorded_requirements(data, rubrics, procedure, report) -> list[ProgramRequirement]:
     recorded: list[ProgramRequirement] = []
     for item in data.get("requirements") or []:
         if not check_mapping(item, REQUIREMENT_FIELDS, "a recorded requirement", report):
@@ -199,6 +227,8 @@ def _recorded_requirements(data, report) -> list[ProgramRequirement]:
                 item.line_of("from_sessions"), "'from_sessions' needs 'hours': session time counts in hours"
             )
             continue
+        if not _kind_fits(item, rubrics, procedure, report):
+            continue
         recorded.append(
             ProgramRequirement(
                 id=item["id"],
@@ -208,9 +238,37 @@ def _recorded_requirements(data, report) -> list[ProgramRequirement]:
                 valid_months=item.get("valid_months"),
                 from_sessions=bool(item.get("from_sessions")),
                 applies_from=_applies_from(item),
+                kind=item.get("kind", "recorded"),
+                rubric=item.get("rubric"),
+                pass_total=item.get("pass"),
             )
         )
     return recorded
+
+
+def _kind_fits(item, rubrics, procedure, report) -> bool:
+    """An acknowledgement needs a procedure to acknowledge; a scored requirement, its rubric."""
+    if item.get("kind") == "acknowledge":
+        clashing = [key for key in NOT_WITH_ACKNOWLEDGE if key in item]
+        if clashing:
+            report(item.line_of(clashing[0]), f"an 'acknowledge' requirement cannot have '{clashing[0]}'")
+            return False
+        if procedure is None:
+            report(
+                item.line_of("kind"), "an 'acknowledge' requirement needs the procedure under 'safeguarding:'"
+            )
+            return False
+        return True
+    if "pass" in item and "rubric" not in item:
+        report(item.line_of("pass"), "'pass' needs 'rubric': the total is of a rubric's scores")
+        return False
+    if "rubric" not in item:
+        return True
+    clashing = [key for key in NOT_WITH_RUBRIC if key in item]
+    if clashing:
+        report(item.line_of(clashing[0]), f"a requirement scored on a rubric cannot have '{clashing[0]}'")
+        return False
+    return check_pass_total(item, rubrics, report)
 
 
 def _standards(data, report) -> list[TrainingStandard]:

@@ -39,7 +39,8 @@ STAFF_PASSWORD = "browser staff password"
 
 def browser_program() -> str:
     """The shipped program cut down to one module and one role-play, so a journey fits a test;
-    its training standards stay (the modules name them), recorded requirements are left out,
+    its training standards stay (the modules name them), recorded requirements and the review of
+    typed replies are left out,
     and pacing is off (the web suite tests it with a clock it controls)."""
     program = yaml.safe_load((PROJECT_ROOT / "content" / "program.yaml").read_text())
     program.update(
@@ -48,6 +49,7 @@ def browser_program() -> str:
         minimum_minutes=0,
     )
     program.pop("requirements", None)
+    program.pop("reply_review", None)  # scored replies have their own tests on the whole course
     program.pop("renewal", None)
     program.pop("pacing", None)
     return yaml.safe_dump(program, sort_keys=False, allow_unicode=True)
@@ -81,6 +83,7 @@ def serve(root: Path, program_text: str | None = None):
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
             "SECRET_KEY": "browser",
+            "DEMO": True,  # the shipped example safeguarding procedure
             "CONTENT_DIR": root / "content",
             "QUIZZES_DIR": root / "quizzes",
         }

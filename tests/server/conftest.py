@@ -131,6 +131,7 @@ def gunicorn(app, database_url, tmp_path):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test",
         "PYTHONUNBUFFERED": "1",
+        "PEERPATH_DEMO": "1",  # the shipped example safeguarding procedure is served
         **_content_without_pacing(tmp_path / "course"),
     }
     with log.open("w") as output:

@@ -109,6 +109,7 @@ def test_f21_db_upgrade_on_a_fresh_clone_creates_instance(tmp_path, monkeypatch)
     instance = tmp_path / "fresh-clone" / "instance"
     monkeypatch.setattr(PeerPath, "auto_find_instance_path", lambda self: str(instance))
     monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("PEERPATH_DEMO", "1")  # on the shipped example safeguarding procedure
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app()
     assert instance.is_dir()
@@ -135,7 +136,11 @@ def _headers_through_gunicorn(tmp_path, trust_proxy: bool) -> dict[str, str]:
     env = {
         key: value for key, value in os.environ.items() if key not in ("TRUST_PROXY", "FORWARDED_ALLOW_IPS")
     }
-    env |= {"SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.db'}"}
+    env |= {
+        "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.db'}",
+        "PEERPATH_DEMO": "1",
+    }
     if trust_proxy:
         env["TRUST_PROXY"] = "1"
     log = tmp_path / f"gunicorn-{trust_proxy}.log"
