@@ -8,10 +8,21 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from app.extensions import db
-from app.models import QuizAttempt, RequirementRecord, ScenarioRun, SectionView, User, utcnow
+from app.models import (
+    QuizAttempt,
+    ReplyAwaitingReview,
+    ReplyScore,
+    RequirementRecord,
+    ScenarioRun,
+    ScenarioStep,
+    SectionView,
+    User,
+    counted_replies,
+    utcnow,
+)
 
 from .html import csrf_token, elements
 
@@ -72,13 +83,77 @@ def complete_course(app, email: str, at=None, recorded: bool = True) -> int:
                     completed_on=at - timedelta(days=2),
                     hours=required.hours,
                     recorded_at=at,
+                    **practice_fields(course.program, required),
                 )
             )
+        db.session.flush()
+        score_replies(course.program, user.id, at)
         user.seconds_on_task = 125 * 60
         user.last_activity_at = at
         user.standing_stale = True
         db.session.commit()
         return user.id
+
+
+def record_practice(app, user_id: int, at=None) -> None:
+    """Record a passing observed practice and the acknowledgement of the current procedure, as
+    their own forms would, for tests of something else."""
+    at = at or utcnow() - timedelta(days=1)
+    with app.app_context():
+        program = app.extensions["course"].program
+        for required in program.requirements:
+            if required.rubric or required.kind == "acknowledge":
+                db.session.add(
+                    RequirementRecord(
+                        user_id=user_id,
+                        requirement_id=required.id,
+                        completed_on=at,
+                        recorded_at=at,
+                        **practice_fields(program, required),
+                    )
+                )
+        db.session.execute(update(User).where(User.id == user_id).values(standing_stale=True))
+        db.session.commit()
+
+
+def practice_fields(program, required) -> dict:
+    """What an observed practice (passing scores, an observer) or an acknowledgement (the
+    procedure's current version) carries beyond the record itself."""
+    if required.rubric:
+        criteria = program.rubric_by_id[required.rubric].criteria
+        return {"observer": "Sam Observer", "scores": {c.id: 2 for c in criteria}}
+    if required.kind == "acknowledge" and program.safeguarding:
+        return {"version": program.safeguarding.version}
+    return {}
+
+
+def score_replies(program, user_id: int, at=None, score: int = 2) -> int:
+    """Score every counted typed reply of a trainee not yet scored, ``score`` on each criterion of
+    the reply-review rubric; returns how many were scored."""
+    if program.reply_review is None:
+        return 0
+    rubric = program.rubric_by_id[program.reply_review.rubric_id]
+    steps = db.session.scalars(
+        counted_replies([s.scenario_id for s in program.scenarios])
+        .join(ScenarioRun, ScenarioRun.id == ScenarioStep.run_id)
+        .where(ScenarioRun.user_id == user_id, ~ScenarioStep.id.in_(select(ReplyScore.step_id)))
+    ).all()
+    for step in steps:
+        db.session.add(
+            ReplyScore(
+                step_id=step.id,
+                user_id=user_id,
+                rubric_id=rubric.id,
+                scores={c.id: score for c in rubric.criteria},
+                scored_at=at or utcnow(),
+            )
+        )
+    # Scored: out of the coordinators' queue, as scoring through the page does.
+    db.session.execute(
+        delete(ReplyAwaitingReview).where(ReplyAwaitingReview.step_id.in_([s.id for s in steps]))
+    )
+    db.session.flush()
+    return len(steps)
 
 
 def status_on_dashboard(client) -> str:

@@ -43,6 +43,11 @@ def correct_requirement(
         completed_on=completed_on,
         hours=hours,
         note=old.note,
+        # What the date does not change: an observation's observer and scores, the procedure
+        # version a trainee acknowledged.
+        observer=old.observer,
+        scores=old.scores,
+        version=old.version,
         audit_details={"was": was, "now": completed_on.date().isoformat()},
     )
 

@@ -57,6 +57,17 @@ class RequirementRecord(NamedTuple):
     requirement_id: str
     on: datetime  # the day it was cleared, or the day of the training session (midnight UTC)
     hours: float | None = None
+    score_total: int | None = None  # observed practice: the points the observer gave, summed
+    version: str | None = None  # an acknowledgement: the procedure version the trainee confirmed
+
+
+class ReviewedReply(NamedTuple):
+    """A typed reply in the trainee's counted run of a role-play (their latest pass), with the
+    coordinator's score per criterion once it is reviewed."""
+
+    scenario_id: str
+    scores: tuple[int, ...] | None  # None until a coordinator scores it
+    scored_at: datetime | None = None
 
 
 class Event(NamedTuple):
@@ -79,11 +90,12 @@ class Records:
     events: tuple[Event, ...] = ()  # oldest first
     requirement_records: tuple[RequirementRecord, ...] = ()
     sessions_attended: tuple[tuple[datetime, float], ...] = ()  # (start, hours) of live sessions attended
+    replies: tuple[ReviewedReply, ...] = ()  # typed replies of the counted role-play runs
 
 
 class Requirement(NamedTuple):
-    kind: str  # "sections" | "quiz" | "scenario" | "time" | "recorded" | "sign_off"
-    target: str  # module, quiz, scenario or recorded-requirement id; "" for time and sign-off
+    kind: str  # "sections" | "quiz" | "scenario" | "replies" | "time" | "recorded" | "sign_off"
+    target: str  # module, quiz, scenario, rubric or recorded-requirement id; "" for time and sign-off
     title: str
     done: bool
     progress: str
@@ -100,6 +112,8 @@ class Standing:
     renewal_opens_at: datetime | None = None
     renewal_modules: tuple[str, ...] = ()  # modules changed since certification, to revisit
     lapsing_requirements: tuple[str, ...] = ()  # recorded steps that end the certificate early
+    # Recorded steps to do again to stay certified (a changed safeguarding procedure to acknowledge).
+    renewal_requirements: tuple[str, ...] = ()
     certificate_id: str | None = None
 
     @property

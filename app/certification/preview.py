@@ -49,6 +49,8 @@ def _why(new) -> str:
         )
     if new.lapsing_requirements:
         return "ends early: " + "; ".join(new.lapsing_requirements)
+    if new.renewal_requirements:
+        return "to do again: " + "; ".join(new.renewal_requirements)
     if new.renewal_modules:
         return "changed modules to revisit: " + ", ".join(new.renewal_modules)
     return "records now complete" if new.status == Status.AWAITING_REVIEW else new.status.value

@@ -14,10 +14,10 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
+from flask import current_app
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -25,8 +25,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
     bindparam,
     cast,
+    func,
     literal_column,
     null,
     select,
@@ -39,67 +41,32 @@ from ..learning.progress import QuizSummary, ScenarioSummary
 from ..models import (
     CertificationEvent,
     QuizAttempt,
+    ReplyScore,
     RequirementRecord,
     ScenarioRun,
+    ScenarioStep,
     SectionView,
     SessionSignup,
     TrainingSession,
     User,
+    counted_runs,
     current_requirement_records,
     standing_decisions,
 )
 from ..models.base import UTCDateTime
-from .status import Event, QuizResult, Records, ScenarioResult
+from .record_rows import (
+    AttendedSession,
+    EventRow,
+    QuizAttemptRow,
+    ReplyRow,
+    RequirementRow,
+    ScenarioRunRow,
+    SectionRead,
+)
+from .status import Event, QuizResult, Records, ReviewedReply, ScenarioResult
 from .status import RequirementRecord as RecordedRequirement
 
 BATCH = 500  # trainees per statement when reading many
-
-
-class SectionRead(NamedTuple):
-    user_id: int
-    module_id: str
-    section_id: str
-    at: datetime
-    id: int
-
-
-class QuizAttemptRow(NamedTuple):
-    user_id: int
-    quiz_id: str
-    module_version: int
-    score: int | None
-    passed: bool | None
-    at: datetime | None  # when submitted; None while the attempt is open
-
-
-class ScenarioRunRow(NamedTuple):
-    user_id: int
-    scenario_id: str
-    score: int | None
-    passed: bool | None
-    at: datetime | None  # when finished; None while the run is open
-
-
-class RequirementRow(NamedTuple):
-    user_id: int
-    requirement_id: str
-    at: datetime
-    hours: float | None
-
-
-class AttendedSession(NamedTuple):
-    user_id: int
-    at: datetime
-    minutes: int
-
-
-class EventRow(NamedTuple):
-    user_id: int
-    kind: str
-    certificate_id: str | None
-    at: datetime
-    id: int
-    module_versions: dict
 
 
 # The union's typed columns, in order. Each kind fills some and leaves the rest NULL.
@@ -126,7 +93,7 @@ class RowKind:
     user_id: Any
     fields: dict[str, tuple[str, Any]]
     where: Callable[[Any], Any] = lambda user_ids: True  # noqa: E731  (no extra condition)
-    join: tuple = ()
+    join: tuple = ()  # (table, on) or (table, on, "outer")
     decode: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     positions: tuple[int, ...] = field(init=False, repr=False)  # where each field sits in a row
 
@@ -141,8 +108,8 @@ class RowKind:
         columns = [literal_column(f"'{self.name}'", String).label("kind"), self.user_id.label("user_id")]
         columns += [_in_slot(by_slot.get(slot), type_).label(slot) for slot, type_ in SLOTS.items()]
         statement = select(*columns)
-        for target, on in self.join:
-            statement = statement.join(target, on)
+        for target, on, *outer in self.join:
+            statement = statement.join(target, on, isouter=bool(outer))
         return statement.where(self.user_id.in_(user_ids), self.where(user_ids))
 
     def read(self, row) -> NamedTuple:
@@ -152,6 +119,10 @@ class RowKind:
                 **{name: convert(getattr(found, name)) for name, convert in self.decode.items()}
             )
         return found
+
+
+def _json_or_none(text):
+    return json.loads(text) if text else None
 
 
 def _in_slot(column, type_):
@@ -208,7 +179,10 @@ KINDS = (
             "requirement_id": ("text1", RequirementRecord.requirement_id),
             "at": ("at", RequirementRecord.completed_on),
             "hours": ("number", RequirementRecord.hours),
+            "version": ("text2", RequirementRecord.version),
+            "scores": ("long_text", RequirementRecord.scores),
         },
+        decode={"scores": _json_or_none},
         where=lambda _: current_requirement_records(),  # corrections replace, voids remove
     ),
     RowKind(
@@ -234,14 +208,52 @@ KINDS = (
         where=lambda _: standing_decisions(),  # a decision voided as made in error never counted
     ),
 )
-KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 @cache
-def _records_statement():
-    """Built once: constructing the union costs more than running it."""
+def _reply_kind(scenario_ids: tuple[str, ...]) -> RowKind:
+    """Typed replies of each trainee's counted runs of the required role-plays (models.counted_runs:
+    their latest pass), scored or not. The counted-run condition is applied to the joined run, so
+    the database checks it only for the trainees read."""
+    return RowKind(
+        "reply",
+        ReplyRow,
+        ScenarioRun.user_id,
+        {
+            "scenario_id": ("text1", ScenarioRun.scenario_id),
+            "step_id": ("int1", ScenarioStep.id),
+            "scores": ("long_text", ReplyScore.scores),
+            "at": ("at", ReplyScore.scored_at),
+        },
+        decode={"scores": _json_or_none},
+        where=lambda _: and_(
+            counted_runs(scenario_ids).whereclause,
+            ScenarioStep.reply.is_not(None),
+            func.trim(ScenarioStep.reply) != "",
+        ),
+        join=(
+            (ScenarioStep, ScenarioStep.run_id == ScenarioRun.id),
+            (ReplyScore, ReplyScore.step_id == ScenarioStep.id, "outer"),
+        ),
+    )
+
+
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def _reviewed_scenarios() -> tuple[str, ...]:
+    """The role-plays whose replies are reviewed: the program's, when it asks for reply review.
+    Read from the app's course so the many callers of this reader need not pass it."""
+    program = current_app.extensions["course"].program
+    return tuple(s.scenario_id for s in program.scenarios) if program.reply_review else ()
+
+
+@cache
+def _records_statement(reviewed: tuple[str, ...]):
+    """Built once per course: constructing the union costs more than running it."""
     user_ids = bindparam("user_ids", expanding=True)
-    return union_all(*(kind.branch(user_ids) for kind in KINDS))
+    kinds = KINDS + ((_reply_kind(reviewed),) if reviewed else ())
+    return union_all(*(kind.branch(user_ids) for kind in kinds))
 
 
 @dataclass
@@ -254,6 +266,7 @@ class TraineeRows:
     requirement: list[RequirementRow] = field(default_factory=list)
     session: list[AttendedSession] = field(default_factory=list)
     event: list[EventRow] = field(default_factory=list)
+    reply: list[ReplyRow] = field(default_factory=list)
     seconds_on_task: int = 0
 
 
@@ -263,11 +276,12 @@ def read_rows(
     """Every record of these trainees, one statement per ``BATCH`` of them, and their time on
     task: a second statement per batch, unless the caller already has it."""
     ids = list(user_ids)
+    reviewed = _reviewed_scenarios()
     found: dict[int, TraineeRows] = defaultdict(TraineeRows)
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        for row in core_rows(_records_statement(), user_ids=batch):
-            kind = KIND_BY_NAME[row.kind]
+        for row in core_rows(_records_statement(reviewed), user_ids=batch):
+            kind = KIND_BY_NAME.get(row.kind) or _reply_kind(reviewed)
             bucket = "sections" if kind.name == "section" else kind.name
             getattr(found[row.user_id], bucket).append(kind.read(row))
         known = (
@@ -287,7 +301,7 @@ def _seconds_statement():
 
 def records_of(rows: TraineeRows) -> Records:
     """What certification needs of a trainee's rows: read sections, finished attempts and runs,
-    decisions, recorded requirements, sessions attended and time on task."""
+    decisions, recorded requirements, sessions attended, reviewed replies and time on task."""
     sections = sorted(rows.sections, key=lambda r: (r.at, r.id))
     return Records(
         sections_read={(r.module_id, r.section_id): r.at for r in sections},
@@ -304,9 +318,20 @@ def records_of(rows: TraineeRows) -> Records:
             for r in sorted(rows.event, key=lambda r: (r.at, r.id))
         ),
         requirement_records=tuple(
-            RecordedRequirement(r.requirement_id, r.at, r.hours) for r in rows.requirement
+            RecordedRequirement(
+                r.requirement_id,
+                r.at,
+                r.hours,
+                sum(r.scores.values()) if r.scores else None,
+                r.version,
+            )
+            for r in rows.requirement
         ),
         sessions_attended=tuple((r.at, r.minutes / 60) for r in rows.session),
+        replies=tuple(
+            ReviewedReply(r.scenario_id, tuple(r.scores.values()) if r.scores is not None else None, r.at)
+            for r in sorted(rows.reply, key=lambda r: r.step_id)
+        ),
     )
 
 

@@ -136,7 +136,9 @@ def _row(course: Course, user_id: int, result: Standing, records: Records) -> di
     # certificate stored as certified reads as renewal_due or expired when its day comes.
     stored = (
         Status.CERTIFIED
-        if result.status in (Status.RENEWAL_DUE, Status.EXPIRED) and not result.renewal_modules
+        if result.status in (Status.RENEWAL_DUE, Status.EXPIRED)
+        and not result.renewal_modules
+        and not result.renewal_requirements
         else result.status
     )
     quiz_bests = _bests((r.quiz_id, r.score) for r in records.quiz_results)

@@ -11,7 +11,15 @@ import math
 from datetime import datetime, timedelta
 
 from ..course.model import Course, Program
-from .checklist import add_months, in_force, quiz_passes, recorded_requirements, requirements
+from .checklist import (
+    PracticeSummary,
+    add_months,
+    in_force,
+    practice_summary,
+    quiz_passes,
+    recorded_requirements,
+    requirements,
+)
 from .facts import (
     STATUS_LABELS,
     VALID,
@@ -20,6 +28,7 @@ from .facts import (
     Records,
     Requirement,
     RequirementRecord,
+    ReviewedReply,
     ScenarioResult,
     Standing,
     Status,
@@ -29,15 +38,18 @@ __all__ = [  # the names other packages take from here
     "STATUS_LABELS",
     "VALID",
     "Event",
+    "PracticeSummary",
     "QuizResult",
     "Records",
     "Requirement",
     "RequirementRecord",
+    "ReviewedReply",
     "ScenarioResult",
     "Standing",
     "Status",
     "add_months",
     "competency_scores",
+    "practice_summary",
     "quiz_passes",
     "recorded_requirements",
     "requirements",
@@ -115,6 +127,10 @@ def _certified(program, course, records, now, items, checklist, start, versions,
     # A step added to the program after this certificate was issued binds it from its renewal.
     grandfathered = {r.id for r in program.requirements if r.applies_from and r.applies_from > cycle_start}
     recorded = [item for item in items if item.kind == "recorded" and item.target not in grandfathered]
+    # A changed safeguarding procedure asks certified mentors to acknowledge it again; they stay
+    # valid meanwhile (renewal due), as they did know the procedure it replaces.
+    reacknowledge = _stale_acknowledgements(program, records, recorded)
+    recorded = [item for item in recorded if item.target not in reacknowledge]
     if any(not item.done for item in recorded):
         expires = min(expires, now)  # a screening or training record missing or lapsed: not valid now
     # A screening record that lapses before the certificate would end cuts it short, and opens the
@@ -130,6 +146,7 @@ def _certified(program, course, records, now, items, checklist, start, versions,
         renewal_opens_at=opens if window else None,
         renewal_modules=changed,
         lapsing_requirements=lapsing,
+        renewal_requirements=tuple(reacknowledge.values()),
         certificate_id=certificate_id,
     )
     if revoked:
@@ -139,9 +156,20 @@ def _certified(program, course, records, now, items, checklist, start, versions,
         if repassed is not None and program.sign_off:
             return Standing(Status.AWAITING_REVIEW, checklist, **details)
         return Standing(Status.EXPIRED, checklist, **details)
-    if changed or (window and now >= opens):
+    if changed or reacknowledge or (window and now >= opens):
         return Standing(Status.RENEWAL_DUE, checklist, **details)
     return Standing(Status.CERTIFIED, checklist, **details)
+
+
+def _stale_acknowledgements(program: Program, records: Records, recorded) -> dict[str, str]:
+    """Acknowledgement items undone only because the procedure changed since: id -> title."""
+    kinds = {r.id: r.kind for r in program.requirements}
+    acknowledged = {r.requirement_id for r in records.requirement_records}
+    return {
+        item.target: item.title
+        for item in recorded
+        if not item.done and kinds.get(item.target) == "acknowledge" and item.target in acknowledged
+    }
 
 
 def _changed_modules(program: Program, course: Course, records: Records, versions: dict) -> tuple[str, ...]:

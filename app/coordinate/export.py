@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from ..certification.practice_records import empty_summary, practice_summaries
 from ..certification.records import BATCH, load_records
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
-from ..certification.status import add_months
+from ..certification.status import PracticeSummary, add_months
 from ..course import Course
 from ..people import roster
 from . import services
@@ -31,6 +32,14 @@ MENTOR_COLUMNS = (
     "last_activity",
     "certified_at",
     "expires_at",
+)
+PRACTICE_COLUMNS = (
+    "replies_counted",
+    "replies_reviewed",
+    "reply_mean",
+    "observed_practice_total",
+    "observed_practice_on",
+    "safeguarding_acknowledged",  # the procedure's current version: yes/no (blank: not asked)
 )
 FLUSH_AT = 16384  # characters buffered before a chunk is sent
 
@@ -52,9 +61,12 @@ def mentors_csv(course: Course, filters: roster.MentorFilter, now: datetime) -> 
             cells += [on.date().isoformat() if on else "", lapses.date().isoformat() if lapses else ""]
         return cells
 
+    practice = practice_summaries(course.program, now)  # one or two statements for everyone
+    no_practice = empty_summary(course.program, now)
     header = [
         *MENTOR_COLUMNS,
         *(f"{r.id}_{part}" for r in required for part in ("recorded_on", "expires_on")),
+        *PRACTICE_COLUMNS,
     ]
     rows = (
         (
@@ -73,10 +85,22 @@ def mentors_csv(course: Course, filters: roster.MentorFilter, now: datetime) -> 
             _iso(row.certified_at),
             _iso(row.expires_at),
             *requirement_cells(row.id),
+            *_practice_cells(practice.get(row.id, no_practice)),
         )
         for row in roster.mentor_rows(filters, now)
     )
     return _streamed(header, rows)
+
+
+def _practice_cells(summary: PracticeSummary) -> tuple:
+    return (
+        summary.replies_counted,
+        summary.replies_reviewed,
+        _blank(summary.reply_mean),
+        _blank(summary.observed_total),
+        summary.observed_on.date().isoformat() if summary.observed_on else "",
+        "" if summary.acknowledged is None else ("yes" if summary.acknowledged else "no"),
+    )
 
 
 def standards_csv(course: Course, now: datetime) -> Iterator[str]:

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..certification.status import STATUS_LABELS, Status
-from ..people.roster import MATCHABLE
+from ..people.roster import MATCHABLE, REPLIES_TO_REVIEW
 from ..web.forms import QueryForm, QuerySelectField, reason_field
 
 LAPSING_DAYS = (30, 60, 90)
@@ -37,6 +37,7 @@ class MentorFilterForm(QueryForm):
         choices=[
             SelectChoice("", "Any status"),
             SelectChoice(MATCHABLE, "Can be matched now"),
+            SelectChoice(REPLIES_TO_REVIEW, "Replies to review"),
             *(SelectChoice(s.value, STATUS_LABELS[s.value]) for s in Status),
         ],
         validators=[Optional()],

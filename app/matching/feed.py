@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
-from ..certification.checklist import recorded_requirements
+from ..certification.checklist import practice_summary, recorded_requirements
 from ..certification.facts import VALID, Status
 from ..certification.records import load_records
 from ..certification.status import competency_scores
@@ -192,6 +192,19 @@ def mentor_record(row, course: Course, learner, now: datetime) -> dict:
         "changed_at": iso(changed_at(row, now)),
         "competencies": competency_scores(course, learner),
         "requirements": recorded_requirements(course, learner, now),
+        "practice": practice(course, learner, now),
+    }
+
+
+def practice(course: Course, learner, now: datetime) -> dict:
+    """Reviewed typed replies, observed practice and the safeguarding acknowledgement."""
+    summary = practice_summary(course.program, learner, now)
+    return {
+        "replies_reviewed": summary.replies_reviewed,
+        "replies_counted": summary.replies_counted,
+        "reply_mean": summary.reply_mean,
+        "observed_practice_passed": summary.observed_passed,
+        "safeguarding_acknowledged": summary.acknowledged,
     }
 
 

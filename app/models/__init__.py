@@ -16,6 +16,7 @@ from .matching import (
     webhook_endpoint_cohorts,
 )
 from .outbox import OutboxMessage
+from .practice import ReplyAwaitingReview, ReplyScore, counted_replies, counted_runs
 from .progress import ReadingPosition, Reflection, RushedSection, SectionView
 from .quiz import QuizAttempt
 from .rate_limit import RateLimitCounter
@@ -40,6 +41,8 @@ __all__ = [
     "ReadingPosition",
     "RefusedRegistration",
     "RemovedMentor",
+    "ReplyAwaitingReview",
+    "ReplyScore",
     "SafeguardingMarker",
     "RequirementRecord",
     "Reflection",
@@ -56,6 +59,8 @@ __all__ = [
     "Standing",
     "TrainingSession",
     "User",
+    "counted_replies",
+    "counted_runs",
     "current_requirement_records",
     "standing_decisions",
     "WebhookDelivery",

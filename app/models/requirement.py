@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, false, select
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -32,6 +32,11 @@ class RequirementRecord(Base):
     corrects_id: Mapped[int | None] = mapped_column(Integer, index=True)
     voided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reason: Mapped[str | None] = mapped_column(Text)  # why a correction or void was made
+    # Observed practice: who watched, and a score per rubric criterion (pass is computed).
+    observer: Mapped[str | None] = mapped_column(String(200))
+    scores: Mapped[dict | None] = mapped_column(JSON)
+    # An acknowledgement: the version of the procedure the trainee confirmed they had read.
+    version: Mapped[str | None] = mapped_column(String(40))
 
 
 def current_requirement_records():

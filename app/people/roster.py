@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import (
     Integer,
     String,
@@ -17,6 +18,8 @@ from sqlalchemy import (
     bindparam,
     case,
     column,
+    exists,
+    false,
     func,
     literal,
     literal_column,
@@ -28,6 +31,7 @@ from sqlalchemy import (
 from ..extensions import db
 from ..models import (
     Cohort,
+    ReplyAwaitingReview,
     Role,
     Standing,
     User,
@@ -39,6 +43,8 @@ PAGE_SIZE = 50
 STALLED_AFTER = timedelta(days=14)
 # The list's status filter also offers this: every status in which a mentor may be matched.
 MATCHABLE = "matchable"
+# ... and this: trainees with a typed role-play reply that counts and is not yet scored.
+REPLIES_TO_REVIEW = "replies_to_review"
 USER_SEARCH = table("user_search", column("rowid"))  # app/models/search.py
 
 
@@ -129,6 +135,7 @@ class _Shape:
     lapsing: bool
     sort: str
     descending: bool
+    reviewed: tuple[str, ...] = ()  # the role-plays whose replies are reviewed, for that filter
 
     @classmethod
     def of(cls, filters: MentorFilter) -> _Shape:
@@ -141,7 +148,13 @@ class _Shape:
             filters.lapsing_days is not None,
             sort,
             filters.descending,
+            _reviewed_scenarios() if filters.status == REPLIES_TO_REVIEW else (),
         )
+
+
+def _reviewed_scenarios() -> tuple[str, ...]:
+    program = current_app.extensions["course"].program
+    return tuple(s.scenario_id for s in program.scenarios) if program.reply_review else ()
 
 
 def _search_kind(q: str) -> str:
@@ -321,6 +334,8 @@ def _filtered(query, shape: _Shape, now):
         )
     if shape.status == MATCHABLE:
         query = query.where(matchable_now(now))
+    elif shape.status == REPLIES_TO_REVIEW:
+        query = query.where(_has_replies_to_review(shape.reviewed))
     elif shape.status:
         query = query.where(status_is(shape.status, now))
     if shape.by_cohort:
@@ -338,6 +353,16 @@ def _filtered(query, shape: _Shape, now):
             Standing.status.in_(["in_training", "not_started"]),  # neither changes with time
         )
     return query
+
+
+def _has_replies_to_review(scenario_ids: tuple[str, ...]):
+    """A reply of this trainee in the coordinators' queue (models.ReplyAwaitingReview) for a
+    required role-play; with no reply review in the program, nobody."""
+    if not scenario_ids:
+        return false()
+    return exists().where(
+        ReplyAwaitingReview.user_id == User.id, ReplyAwaitingReview.scenario_id.in_(scenario_ids)
+    )
 
 
 # (column, may it be NULL): NULLS LAST only where it can matter, so the name and email sorts can

@@ -44,7 +44,18 @@ def quiz_passes(at: datetime, version_bump: dict[str, int] | None = None) -> tup
 
 def recorded(at: datetime, skip: str = "") -> tuple[RequirementRecord, ...]:
     """Every requirement a coordinator records, done on ``at`` (live training in one session)."""
-    return tuple(RequirementRecord(r.id, at, r.hours) for r in PROGRAM.requirements if r.id != skip)
+    return tuple(
+        RequirementRecord(r.id, at, r.hours, *_practice(r)) for r in PROGRAM.requirements if r.id != skip
+    )
+
+
+def _practice(required) -> tuple:
+    """Observed practice scored at its pass total; the acknowledgement of the current procedure."""
+    if required.pass_total is not None:
+        return (required.pass_total, None)
+    if required.kind == "acknowledge":
+        return (None, PROGRAM.safeguarding.version)
+    return (None, None)
 
 
 def everything(at: datetime = T0, minutes: float = 130) -> Records:
@@ -193,7 +204,10 @@ def test_a_record_lapsing_before_the_certificate_opens_the_renewal_window_before
     lapses = SIGNED + 200 * DAY
     checked = add_months(lapses, -check.valid_months)
     records = signed(
-        replace(everything(), requirement_records=recorded(T0, skip=check.id) + (RequirementRecord(check.id, checked),))
+        replace(
+            everything(),
+            requirement_records=recorded(T0, skip=check.id) + (RequirementRecord(check.id, checked),),
+        )
     )
     window = timedelta(days=PROGRAM.renewal_window_days)
     early = standing(PROGRAM, COURSE, records, SIGNED + DAY)
@@ -339,7 +353,10 @@ def test_a_requirement_added_with_applies_from_keeps_earlier_certificates_until_
     from app.course.model import ProgramRequirement
 
     briefing = ProgramRequirement(
-        "safeguarding-briefing", "Local safeguarding briefing", "The programme's own procedure.", applies_from=SIGNED + DAY
+        "safeguarding-briefing",
+        "Local safeguarding briefing",
+        "The programme's own procedure.",
+        applies_from=SIGNED + DAY,
     )
     program = replace(PROGRAM, requirements=PROGRAM.requirements + (briefing,))
     records = signed(everything())
@@ -351,5 +368,7 @@ def test_a_requirement_added_with_applies_from_keeps_earlier_certificates_until_
     assert "safeguarding-briefing" in missing  # the next certificate needs it
     before_the_day = standing(program, COURSE, everything(), SIGNED)
     assert "safeguarding-briefing" not in [i.target for i in before_the_day.requirements]
-    without_a_date = replace(PROGRAM, requirements=PROGRAM.requirements + (replace(briefing, applies_from=None),))
+    without_a_date = replace(
+        PROGRAM, requirements=PROGRAM.requirements + (replace(briefing, applies_from=None),)
+    )
     assert standing(without_a_date, COURSE, records, SIGNED + 2 * DAY).status == Status.EXPIRED

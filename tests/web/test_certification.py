@@ -32,8 +32,11 @@ def test_a_new_trainee_sees_the_checklist_with_links_to_where_each_item_is_done(
     items = elements(page, "li", data_done="false")
     course = app.extensions["course"]
     program = course.program
-    # sections, quiz, role-plays, time, each recorded requirement, sign-off
-    assert len(items) == 2 * len(course.modules) + len(program.scenarios) + 1 + len(program.requirements) + 1
+    # sections, quiz, role-plays, reviewed replies, time, each recorded requirement, sign-off
+    replies = 1 if program.reply_review else 0
+    assert len(items) == (
+        2 * len(course.modules) + len(program.scenarios) + replies + 1 + len(program.requirements) + 1
+    )
     recorded = elements(page, "li", data_requirement="recorded:background-check")
     assert len(recorded) == 1 and "recorded by your coordinator" in recorded[0].text
     assert elements(page, "a", href=f"/modules/{course.modules[0].id}/quiz")

@@ -161,6 +161,7 @@ NOT_ERASED = {
     "requirement_records.recorded_by": "a record about another trainee, which nobody may delete; a bare "
     "staff id names nobody once the account is gone",
     "session_signups.attendance_by": "another trainee's attendance; a bare staff id",
+    "reply_scores.scored_by": "a score of another trainee's reply, part of their record; a bare staff id",
     "training_sessions.created_by": "a session other trainees signed up for; a bare staff id",
     "published_mentor_states.user_id": "what matching systems were last told (status, cohort, external "
     "id; no name or email), kept so the next webhook run announces the removal",

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import SessionSignup, TrainingSession, utcnow
 
 from ..conftest import Auth, user_id
-from ..helpers import complete_course, race, status_on_dashboard
+from ..helpers import complete_course, race, record_practice, status_on_dashboard
 from ..html import csrf_token, elements
 
 
@@ -135,6 +135,7 @@ def test_attended_hours_count_toward_live_training(app, coordinator, client, tra
             f"/coordinator/mentors/{uid}/requirements/{requirement}",
             data={"csrf_token": csrf_token(page), "date": yesterday},
         )
+    record_practice(app, uid)  # observed practice and the acknowledgement: their own forms
     session_id = add_session(app, timedelta(days=2))
     press(client, f"/sessions/{session_id}/signup")
     early = press(coordinator, f"/coordinator/sessions/{session_id}/attendance")

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import AuditEntry, RequirementRecord, Role, utcnow
 
 from ..conftest import Auth
-from ..helpers import complete_course, post, status_on_dashboard
+from ..helpers import complete_course, post, record_practice, status_on_dashboard
 from ..html import csrf_token, elements
 
 
@@ -48,6 +48,7 @@ def test_a_trainee_who_passed_everything_waits_for_the_recorded_requirements(
         "1.5 of 2 hours, recorded by your coordinator"
         in elements(page, "li", data_requirement="recorded:live-training")[0].text
     )
+    record_practice(app, user_id)  # observed practice and the acknowledgement: their own forms
     record(coordinator, user_id, "live-training", date=yesterday, hours="0.5")
     assert status_on_dashboard(client) == "awaiting_review"
     checked = elements(client.get("/").text, "li", data_requirement="recorded:background-check")[0]
