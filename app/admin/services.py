@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from ..extensions import db
 from ..models import Role, User, utcnow
 from ..people import audit
 from ..people.roster import like_escaped
+from ..practice.replies import rebuild_review_queue
 
 PAGE_SIZE = 50
 
@@ -65,6 +67,7 @@ def change_role(user: User, role: Role, actor: User) -> bool:
         return False
     db.session.refresh(user)
     audit.record("account.role_changed", "user", user.id, actor.id, old=old, new=role.value)
+    _requeue(user)
     return True
 
 
@@ -77,6 +80,7 @@ def deactivate(user: User, actor: User, reason: str) -> None:
     user.deactivated_at = user.account_changed_at = utcnow()
     user.session_version += 1
     audit.record("account.deactivated", "user", user.id, actor.id, reason=reason)
+    _requeue(user)
 
 
 def reactivate(user: User, actor: User, reason: str) -> None:
@@ -85,3 +89,10 @@ def reactivate(user: User, actor: User, reason: str) -> None:
     user.deactivated_at = None
     user.account_changed_at = utcnow()
     audit.record("account.reactivated", "user", user.id, actor.id, reason=reason)
+    _requeue(user)
+
+
+def _requeue(user: User) -> None:
+    """Coordinators' reply queue holds active trainees' replies only (practice.replies)."""
+    db.session.flush()
+    rebuild_review_queue(current_app.extensions["course"], user.id)

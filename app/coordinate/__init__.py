@@ -18,4 +18,4 @@ def staff_only():
     return None
 
 
-from . import correction_views, presenters, session_views, views  # noqa: E402,F401  (routes and template helpers register themselves on bp)
+from . import correction_views, presenters, reply_views, session_views, views  # noqa: E402,F401  (routes and template helpers register themselves on bp)

@@ -15,8 +15,10 @@ from ..certification.facts import VALID, Requirement
 from ..certification.standards import coverage as standards_coverage
 from ..certification.standards import standards_met
 from ..course import Course
+from ..course.model import ProgramRequirement
 from ..extensions import db
 from ..models import User, utcnow
+from ..practice import observations
 from . import services
 from .forms import (
     CorrectionForm,
@@ -28,6 +30,7 @@ from .forms import (
     SignOffForm,
     VoidForm,
 )
+from .practice_forms import observation_form
 from .record import mentor_record
 
 DECISION_LABELS = {
@@ -48,10 +51,7 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
     voided = {e.voids_id: e for e in record.events if e.kind == "void"}
     forms = {
         "external_id_form": ExternalIdForm(formdata=None, external_id=mentor.external_id),
-        **{
-            f"requirement-{r.id}": RequirementForm(formdata=None).with_ids_for(r.id)
-            for r in course.program.requirements
-        },
+        **{f"requirement-{r.id}": _requirement_form(course, r) for r in course.program.requirements},
         **_history_forms(history, replaced, record.events, voided),
     }
     forms |= invalid
@@ -68,6 +68,8 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
         "replaced": replaced,
         "voided": voided,
         "recorders": services.names_of({r.recorded_by for r in history if r.recorded_by}),
+        "observed": _observation_results(course, history),
+        "rubrics": course.program.rubric_by_id,
         "mentor": record.mentor,
         "standing": record.standing,
         "progress": record.progress,
@@ -86,6 +88,28 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
         "sign_off_refusal": duties.sign_off_refusal(course.program, current_user, mentor.id),
         "revoke_form": RevokeForm(),
         "reinstate_form": ReinstateForm(),
+    }
+
+
+def _requirement_form(course: Course, required: ProgramRequirement) -> FlaskForm:
+    """Observed practice is recorded with a score per criterion of its rubric; any other
+    requirement with its day (and hours)."""
+    if required.rubric:
+        return observation_form(course.program.rubric_by_id[required.rubric], required.id, formdata=None)
+    return RequirementForm(formdata=None).with_ids_for(required.id)
+
+
+def _observation_results(course: Course, history) -> dict[int, observations.Result]:
+    """Each observation's total and pass, by record id, computed from its scores."""
+    required = {r.id: r for r in course.program.requirements if r.rubric}
+    return {
+        record.id: observations.result(
+            required[record.requirement_id],
+            course.program.rubric_by_id[required[record.requirement_id].rubric],
+            record.scores,
+        )
+        for record in history
+        if record.requirement_id in required and record.scores is not None
     }
 
 
@@ -145,6 +169,8 @@ def _staff_title(course: Course, name: str, item: Requirement) -> str:
         return f"{has} passed the {course.module_by_id[item.target].title} quiz"
     if item.kind == "scenario":
         return f"{has} passed the role-play “{course.scenario_by_id[item.target].title}”"
+    if item.kind == "replies":
+        return f"{has} had every typed reply reviewed on the rubric, at the average it needs"
     if item.kind == "time":
         return f"{has} spent at least {course.program.minimum_minutes} minutes learning"
     if item.kind == "sign_off":
@@ -152,5 +178,15 @@ def _staff_title(course: Course, name: str, item: Requirement) -> str:
     return item.title  # a step recorded outside PeerPath, named by the program
 
 
+# The checklist's progress words are the trainee's ("you"); a coordinator reads about the mentor.
+ABOUT_THE_MENTOR = (
+    ("your coordinator", "the coordinator"),
+    ("observes you again", "observes them again"),
+    ("once you pass", "once they pass"),
+)
+
+
 def _about_coordinator(progress: str) -> str:
-    return progress.replace("your coordinator", "the coordinator")
+    for trainee_words, staff_words in ABOUT_THE_MENTOR:
+        progress = progress.replace(trainee_words, staff_words)
+    return progress

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..matching import external_ids
 from ..models import Role, User, utcnow
 from ..people import roster, safeguarding_markers
+from ..practice import replies
 from ..web.forms import link_args
 from . import bp, export, mentor_page, presenters, services
 from .forms import (
@@ -92,6 +93,7 @@ def mentors():
         args=args,
         described=presenters.filters_described(form),
         refusals=safeguarding_markers.recent_refusals(utcnow() - REFUSALS_SHOWN_FOR),
+        replies_waiting=replies.waiting_count(_course().program),
     )
 
 
@@ -155,7 +157,8 @@ def record_requirement(user_id: int, requirement_id: str):
     """Record that a screening step or live training happened outside PeerPath (no results, no documents)."""
     mentor = _trainee_or_404(user_id)
     required = next((r for r in _course().program.requirements if r.id == requirement_id), None)
-    if required is None:
+    # Observed practice has its own form (scores); only the trainee acknowledges the procedure.
+    if required is None or required.rubric or required.kind == "acknowledge":
         abort(404)
     form = RequirementForm().with_ids_for(required.id)
     valid = form.validate_on_submit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select, text, update
 
 from ..course import Module
@@ -14,6 +15,7 @@ from ..learning.attempts import StartCheck
 from ..learning.pacing import FinishedRun, may_start_run
 from ..learning.scenario_engine import run_score
 from ..models import ScenarioRun, ScenarioStep, utcnow
+from ..practice.replies import queue_for_review
 
 
 def runs_for(user_id: int, scenario: Scenario) -> list[ScenarioRun]:
@@ -134,5 +136,7 @@ def choose(run: ScenarioRun, scenario: Scenario, position: int, choice: Choice) 
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    if values.get("passed"):
+        queue_for_review(run, current_app.extensions["course"].program)
     db.session.expire(run)
     return True

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..learning.item_stats import GradedAttempt, item_stats
 from ..models import QuizAttempt, Role, User, normalise_email, remove_second_factor, utcnow
 from ..people import audit, personal_data, safeguarding_markers
+from ..practice.replies import rebuild_review_queue
 from . import mail_cli, matching_cli
 from .backup import BackupRefused, backup_sqlite
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
@@ -184,6 +185,7 @@ def certification_refresh(everyone: bool, dry_run: bool) -> None:
         count = refresh(
             course, list(db.session.scalars(select(User.id).where(User.role == Role.TRAINEE.value)))
         )
+        rebuild_review_queue(course)  # the program may now review replies in other role-plays
     else:
         count = refresh_stale(course)
     db.session.commit()

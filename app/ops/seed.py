@@ -18,13 +18,16 @@ from ..models import (
     CertificationEvent,
     Cohort,
     QuizAttempt,
+    ReplyScore,
     RequirementRecord,
     Role,
     ScenarioRun,
+    ScenarioStep,
     SectionView,
     User,
     utcnow,
 )
+from ..practice.replies import rebuild_review_queue
 
 DEMO_TRAINEE_PASSWORD = "demo-trainee-pass"
 CHUNK = 5000
@@ -38,6 +41,16 @@ LAST_NAMES = (
     "Adeyemi Brown Chen Dubois Evans Fernández Garcia Hassan Ito Jones Kowalski Lee Murphy Nguyen "
     "Okafor Patel Quigley Rossi Singh Taylor Ueda Vargas Williams Xu Yilmaz Zhang"
 ).split()
+
+# What demo trainees type when a role-play asks for their own words (the reply queue's contents).
+DEMO_REPLIES = (
+    "That sounds really hard. It seems like you feel nobody noticed.",
+    "So part of you wants to go, and part of you is worried it won't work out.",
+    "You've had a rough week. What would help most right now?",
+    "I'm glad you told me. I can't keep this just between us, but I'll be with you for what comes next.",
+)
+# Stages whose typed replies a coordinator has already scored.
+REVIEWED_STAGES = ("awaiting_review", "certified", "expired", "revoked")
 
 # (stage, share of trainees): not started, part-way, everything done and waiting for sign-off,
 # signed off recently, signed off over a year ago (expired), revoked.
@@ -76,6 +89,7 @@ def seed_trainees(
     for (user_id, registered), stage in zip(users, stages, strict=True):
         _trainee_history(course, user_id, registered, stage, rng, now, made)
     made.insert()
+    rebuild_review_queue(course)  # the demo's replies went in as rows, past the run's own write
     refresh(course, [user_id for user_id, _ in users], now)
     return SeedResult(
         count, len(cohort_ids), len(made.views), len(made.attempts), len(made.runs), len(made.events)
@@ -92,11 +106,24 @@ class _Made:
     events: list = field(default_factory=list)
     recorded: list = field(default_factory=list)
     activity: list = field(default_factory=list)  # (user id, last active, seconds on task)
+    # Beside each run: its typed reply (a step's columns but the run id), or None; and its score.
+    replies: list = field(default_factory=list)
+    reply_scores: list = field(default_factory=list)
 
     def insert(self) -> None:
         _insert_chunked(SectionView, self.views)
         _insert_chunked(QuizAttempt, self.attempts)
-        _insert_chunked(ScenarioRun, self.runs)
+        run_ids = _insert_returning_ids(ScenarioRun, self.runs)
+        typed = [(run_id, i) for i, run_id in enumerate(run_ids) if self.replies[i] is not None]
+        step_ids = _insert_returning_ids(ScenarioStep, [{**self.replies[i], "run_id": r} for r, i in typed])
+        _insert_chunked(
+            ReplyScore,
+            [
+                {**self.reply_scores[i], "step_id": s}
+                for s, (_, i) in zip(step_ids, typed, strict=True)
+                if self.reply_scores[i]
+            ],
+        )
         _insert_chunked(CertificationEvent, self.events)
         _insert_chunked(RequirementRecord, self.recorded)
         db.session.execute(
@@ -189,7 +216,7 @@ def _reading_and_assessments(course, user_id, stage, start, rng, made: _Made) ->
                 }
             )
         if index < done_modules:
-            moment = _quiz_and_role_play(course, module, user_id, moment, rng, made.attempts, made.runs)
+            moment = _quiz_and_role_play(course, module, user_id, moment, rng, made, stage in REVIEWED_STAGES)
     return moment
 
 
@@ -206,8 +233,19 @@ def _recorded_requirements(course, user_id, registered, stage, rng, now, made: _
                     "note": None,
                     "recorded_by": None,
                     "recorded_at": now,
+                    **_practice_columns(course.program, required),
                 }
             )
+
+
+def _practice_columns(program, required) -> dict:
+    """Observed practice passed on its rubric; the safeguarding procedure acknowledged as it is."""
+    if required.rubric:
+        rubric = program.rubric_by_id[required.rubric]
+        return {"observer": "Demo observer", "scores": {c.id: 2 for c in rubric.criteria}}
+    if required.kind == "acknowledge":
+        return {"version": program.safeguarding.version if program.safeguarding else None}
+    return {}
 
 
 def _decisions(course, user_id, stage, moment, rng, now, made: _Made) -> None:
@@ -241,8 +279,10 @@ def _modules_done(course: Course, stage: str, rng: random.Random) -> int:
     return total
 
 
-def _quiz_and_role_play(course, module, user_id, moment, rng, attempts, runs):
-    """A module finished: its quiz passed (sometimes after a failed try) and its role-plays played."""
+def _quiz_and_role_play(course, module, user_id, moment, rng, made: _Made, reviewed: bool):
+    """A module finished: its quiz passed (sometimes after a failed try) and its role-plays played,
+    with a typed reply where the role-play asks for one (scored, if ``reviewed``)."""
+    attempts, runs = made.attempts, made.runs
     quiz = course.quiz_for_module.get(module.id)
     if quiz is not None:
         tries = [rng.randint(40, quiz.pass_mark - 1)] if rng.random() < 0.25 else []
@@ -280,7 +320,51 @@ def _quiz_and_role_play(course, module, user_id, moment, rng, attempts, runs):
                 "finished_at": moment,
             }
         )
+        reply = _typed_reply(scenario, moment, rng)
+        made.replies.append(reply)
+        made.reply_scores.append(_reply_score(course, user_id, moment, rng) if reply and reviewed else None)
     return moment
+
+
+def _reply_turn(scenario) -> tuple[str, str] | None:
+    """The first turn of a role-play that asks for the trainee's own words, and a choice there."""
+    for node in scenario.nodes.values():
+        if node.reply_prompt and node.choices:
+            return node.id, node.choices[0].id
+    return None
+
+
+def _typed_reply(scenario, moment, rng) -> dict | None:
+    turn = _reply_turn(scenario)
+    if turn is None:
+        return None
+    node_id, choice_id = turn
+    reply = rng.choice(DEMO_REPLIES)
+    return {
+        "position": 0,
+        "node_id": node_id,
+        "choice_id": choice_id,
+        "reply": reply,
+        "points": 0,
+        "chosen_at": moment,
+    }
+
+
+def _reply_score(course, user_id, moment, rng) -> dict | None:
+    """A coordinator's scores at or above the programme's bar (these trainees went on to review)."""
+    review = course.program.reply_review
+    if review is None:
+        return None
+    rubric = course.program.rubric_by_id[review.rubric_id]
+    scores = {c.id: rng.choice((1, 2, 2)) for c in rubric.criteria}
+    return {
+        "user_id": user_id,
+        "rubric_id": rubric.id,
+        "scores": scores,
+        "comment": None,
+        "scored_by": None,
+        "scored_at": moment + timedelta(days=1),
+    }
 
 
 def _decision(user_id: int, kind: str, at: datetime, course: Course, reason: str | None = None) -> dict:
@@ -294,6 +378,15 @@ def _decision(user_id: int, kind: str, at: datetime, course: Course, reason: str
         "content_version": course.version,
         "certificate_id": secrets.token_urlsafe(16) if kind == "sign_off" else None,
     }
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert many rows; their new ids in the order of ``rows`` (both databases keep it)."""
+    ids: list[int] = []
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    for start in range(0, len(rows), CHUNK):
+        ids += db.session.scalars(statement, rows[start : start + CHUNK]).all()
+    return ids
 
 
 def _insert_chunked(model, rows: list[dict]) -> None:
