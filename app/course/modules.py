@@ -274,6 +274,10 @@ def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
 
 
+# The app's own pages a module may send a trainee to.
+SITE_PAGES = ("/safeguarding", "/privacy")
+
+
 def _check_links_and_images(tokens: list[Token], report: Reporter, links: list[CourseLink]) -> None:
     """Walk every inline token: in-page anchors must exist in the same section, course
     links are collected for the loader, and every image needs alt text."""
@@ -296,12 +300,13 @@ def _check_links_and_images(tokens: list[Token], report: Reporter, links: list[C
                             line,
                             f"link to '{href}' finds no heading in this section (each section is its own page)",
                         )
-                elif href.startswith(("http://", "https://", "mailto:")):
+                elif href.startswith(("http://", "https://", "mailto:")) or href in SITE_PAGES:
                     continue
                 elif match := COURSE_LINK.match(href):
                     links.append(CourseLink(report.path, line, match["module"], match["section"]))
                 else:
                     report(
                         line,
-                        f"link '{href}' goes nowhere: link to https://... or to /modules/<module id>[/<section id>]",
+                        f"link '{href}' goes nowhere: link to https://..., to /modules/<module id>[/<section id>]"
+                        f" or to one of {', '.join(SITE_PAGES)}",
                     )

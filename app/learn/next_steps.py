@@ -63,6 +63,8 @@ def dashboard_plan(
             return item.quiz_summary.best_score is not None
         if task.kind == "scenario":
             return task.target in learner.scenarios
+        if task.kind == "replies":  # under way once a role-play has been played: replies to review
+            return bool(learner.scenarios)
         if task.kind == "sign_off":
             return all(t.done for t in tasks if t.kind != "sign_off")
         return task.kind == "time" and bool(read)
@@ -75,6 +77,8 @@ def dashboard_plan(
 
 def step_url(step: NextStep) -> str | None:
     """Where the step is done; None for steps a trainee waits on (a coordinator's)."""
+    if step.kind == "acknowledge":
+        return url_for("site.safeguarding")
     if step.kind in ("start", "continue", "next_module"):
         return url_for("learn.section", module_id=step.module_id, section_id=step.target)
     if step.kind in ("quiz", "requiz"):

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from ..certification.status import Requirement
 from ..learning.next_step import task_state
 from ..learning.progress import ModuleProgress
+from ..practice.acknowledgements import acknowledge_requirement
+from ..practice.feedback import FeedbackLine, RunFeedback, latest_feedback, run_feedback, runs_with_feedback
 from ..web.fragments import render_each
 from . import bp
 
@@ -58,8 +61,16 @@ class ModuleCard(NamedTuple):
 
 def task_rows(requirements: Iterable[Requirement], tried: Callable[[Requirement], bool]) -> Markup:
     """The task list's rows; ``tried`` says whether a row not done is under way."""
+    mine = _acknowledgement_id()  # listed with the coordinator's records, but the trainee's to do
     rows = (
-        TaskRow(r.kind, r.target, r.title, r.done, task_state(r, tried(r)), progress=r.progress)
+        TaskRow(
+            r.kind,
+            r.target,
+            r.title,
+            r.done,
+            "not_started" if r.target == mine and not r.done else task_state(r, tried(r)),
+            progress=r.progress,
+        )
         for r in requirements
     )
     return render_each(PIECES, "requirement", rows)
@@ -102,4 +113,33 @@ def requirement_url(kind: str, target: str) -> str | None:
         return url_for("learn.quiz_home", module_id=target)
     if kind == "scenario":
         return url_for("learn.scenario", scenario_id=target)
+    if kind == "replies":  # the reviews of typed replies: the dashboard's feedback list
+        return url_for("learn.dashboard", _anchor="feedback")
+    if kind == "recorded" and target == _acknowledgement_id():
+        return url_for("site.safeguarding")  # the trainee confirms on the procedure's own page
     return None
+
+
+def _acknowledgement_id() -> str | None:
+    requirement = acknowledge_requirement(current_app.extensions["course"].program)
+    return requirement.id if requirement else None
+
+
+@bp.app_template_global()
+def coordinator_feedback() -> list[FeedbackLine]:
+    """The dashboard's "Feedback from your coordinator": the signed-in trainee's latest reviews."""
+    return latest_feedback(current_user.id, current_app.extensions["course"])
+
+
+@bp.app_template_global()
+def feedback_on_run(run) -> RunFeedback | None:
+    """The coordinator's scores on a finished run's typed replies (the run page)."""
+    return run_feedback(run, current_app.extensions["course"].program)
+
+
+@bp.app_template_global()
+def reviewed_runs(runs) -> set[int]:
+    """Which of the role-play's finished runs have feedback; no statement without reply review."""
+    if current_app.extensions["course"].program.reply_review is None:
+        return set()
+    return runs_with_feedback([run.id for run in runs])

@@ -56,6 +56,8 @@ def dashboard():
         progress=progress,
         modules_complete=sum(module.complete for module in progress),
         live_sessions=sessions.upcoming_with_seats(current_user.id, now),
+        # Only a trainee with a reviewed reply has feedback to read: the others need no statement.
+        reviewed=any(reply.scores is not None for reply in learner.records.replies),
     )
 
 

@@ -60,6 +60,17 @@ def module_of(course: Course, task: Task) -> str | None:
     return None
 
 
+def by_trainee(course: Course, task: Task) -> bool:
+    """A recorded row the trainee makes themselves: acknowledging the safeguarding procedure."""
+    if task.kind != "recorded":
+        return False
+    return any(r.id == task.target and r.kind == "acknowledge" for r in course.program.requirements)
+
+
+def by_coordinator(course: Course, task: Task) -> bool:
+    return task.kind in COORDINATOR_KINDS and not by_trainee(course, task)
+
+
 def task_groups(course: Course, tasks: Sequence[Task]) -> tuple[TaskGroup, ...]:
     """Rows grouped by module in course order, then time on task, then what coordinators record."""
     by_module: dict[str, list] = {}
@@ -72,10 +83,10 @@ def task_groups(course: Course, tasks: Sequence[Task]) -> tuple[TaskGroup, ...]:
         for module in course.modules
         if module.id in by_module
     ]
-    course_wide = tuple(t for t in tasks if module_of(course, t) is None and t.kind not in COORDINATOR_KINDS)
+    course_wide = tuple(t for t in tasks if module_of(course, t) is None and not by_coordinator(course, t))
     if course_wide:
         groups.append(TaskGroup("Across the course", None, course_wide))
-    recorded = tuple(t for t in tasks if t.kind in COORDINATOR_KINDS)
+    recorded = tuple(t for t in tasks if by_coordinator(course, t))
     if recorded:
         groups.append(TaskGroup("What your coordinator records", None, recorded))
     return tuple(groups)
@@ -87,7 +98,7 @@ def task_counts(course: Course, tasks: Sequence[Task]) -> TaskCounts:
     module_rows = [[t for t in g.tasks if t.kind in ("sections", "quiz")] for g in groups]
     module_rows = [rows for rows in module_rows if rows]
     role_plays = [t for t in tasks if t.kind == "scenario"]
-    recorded = [t for t in tasks if t.kind == "recorded"]
+    recorded = [t for t in tasks if t.kind == "recorded" and by_coordinator(course, t)]
     return TaskCounts(
         sum(all(t.done for t in rows) for rows in module_rows),
         len(module_rows),
@@ -146,7 +157,7 @@ def next_step(
         if renewal_modules:
             module = course.module_by_id[renewal_modules[0]]
             return NextStep("revisit", f"Revisit {module.title}", module.id)
-        return NextStep("certified", "Your certificate is ready")
+        return _acknowledgement(course, tasks) or NextStep("certified", "Your certificate is ready")
     if status == "awaiting_review":
         return NextStep("awaiting_review", "Your coordinator will review your record")
     if status == "expired":
@@ -179,10 +190,21 @@ def _course_step(
         return NextStep("scenario", f"Practise: {scenario.title}", module.id, scenario.id)
     if any(t.kind == "time" for t in open_tasks):
         return NextStep("time", "Spend a little more time learning")
+    acknowledgement = _acknowledgement(course, open_tasks)
+    if acknowledgement:
+        return acknowledgement
     recorded = [t.title for t in open_tasks if t.kind == "recorded"]
     if recorded:
         return NextStep("coordinator", "Your coordinator records the rest: " + ", ".join(recorded))
     return NextStep("awaiting_review", "Your coordinator will review your record")
+
+
+def _acknowledgement(course: Course, tasks: Sequence[Task]) -> NextStep | None:
+    """Reading and confirming the programme's safeguarding procedure, while it is open: before
+    waiting on the coordinator, and for a certified mentor whose procedure has changed."""
+    if any(by_trainee(course, t) and not t.done for t in tasks):
+        return NextStep("acknowledge", "Read and confirm our safeguarding procedure")
+    return None
 
 
 def _walk(course: Course, groups: list[TaskGroup], last_read: SectionKey | None, after: str | None):

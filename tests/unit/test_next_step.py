@@ -55,6 +55,15 @@ def everything_in_peerpath(course) -> set[tuple[str, str]]:
     )
 
 
+def acknowledgement(course) -> tuple[str, str]:
+    """The row of the safeguarding procedure the trainee reads and confirms themselves."""
+    return ("recorded", next(r.id for r in course.program.requirements if r.kind == "acknowledge"))
+
+
+def coordinator_titles(course) -> list[str]:
+    return [r.title for r in course.program.requirements if r.kind != "acknowledge"]
+
+
 def all_read(module) -> set[tuple[str, str]]:
     return {(module.id, s.id) for s in module.sections}
 
@@ -148,16 +157,23 @@ def test_after_the_course_time_then_what_the_coordinator_records(course):
     done = everything_in_peerpath(course) - {("time", "")}
     assert next_step(course, rows(course, done), set(), None, "in_training").kind == "time"
     step = next_step(course, rows(course, done | {("time", "")}), set(), None, "in_training")
-    titles = ", ".join(r.title for r in course.program.requirements)
+    assert step == NextStep("acknowledge", "Read and confirm our safeguarding procedure")  # theirs first
+    step = next_step(
+        course, rows(course, done | {("time", ""), acknowledgement(course)}), set(), None, "in_training"
+    )
+    titles = ", ".join(coordinator_titles(course))
     assert step == NextStep("coordinator", f"Your coordinator records the rest: {titles}")
 
 
 def test_the_status_decides_once_the_course_is_done(course):
-    tasks = rows(course, everything_in_peerpath(course))
+    tasks = rows(course, everything_in_peerpath(course) | {acknowledgement(course)})
     assert next_step(course, tasks, set(), None, "awaiting_review").kind == "awaiting_review"
     assert next_step(course, tasks, set(), None, "certified") == NextStep(
         "certified", "Your certificate is ready"
     )
+    # The procedure changed since they confirmed it: read it again before anything else.
+    stale = rows(course, everything_in_peerpath(course))
+    assert next_step(course, stale, set(), None, "renewal_due").kind == "acknowledge"
     changed = course.modules[3].id
     step = next_step(course, tasks, set(), None, "renewal_due", renewal_modules=(changed,))
     assert (step.kind, step.module_id) == ("revisit", changed)
@@ -170,11 +186,10 @@ def test_tasks_group_by_module_in_course_order_then_course_wide_then_coordinator
     groups = task_groups(course, rows(course))
     assert [g.module.id for g in groups if g.module] == [m.id for m in course.modules]
     assert [g.heading for g in groups[-2:]] == ["Across the course", "What your coordinator records"]
+    assert acknowledgement(course) in {(t.kind, t.target) for t in groups[-2].tasks}  # the trainee's own
     safeguarding = next(g for g in groups if g.module and g.module.id == "safeguarding-young-people")
     assert [t.kind for t in safeguarding.tasks] == ["sections", "quiz", "scenario", "scenario"]
-    assert [t.kind for t in groups[-1].tasks] == ["recorded"] * len(course.program.requirements) + [
-        "sign_off"
-    ]
+    assert [t.title for t in groups[-1].tasks] == [*coordinator_titles(course), "Sign-off"]
 
 
 def test_the_summary_counts_modules_role_plays_and_coordinator_steps_with_plurals(course):
@@ -183,7 +198,8 @@ def test_the_summary_counts_modules_role_plays_and_coordinator_steps_with_plural
     counts = task_counts(course, rows(course, done))
     modules, role_plays = len(course.program.modules), len(course.program.scenarios)
     assert summary_line(counts) == (
-        f"1 of {modules} modules · 1 of {role_plays} role-plays · 1 of 4 steps your coordinator records"
+        f"1 of {modules} modules · 1 of {role_plays} role-plays · "
+        f"1 of {len(coordinator_titles(course))} steps your coordinator records"
     )
     one = counts._replace(modules=1, role_plays=1, recorded=0)
     assert summary_line(one) == "1 of 1 module · 1 of 1 role-play"

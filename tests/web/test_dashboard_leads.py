@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import RequirementRecord, SectionView, User, utcnow
 
-from ..helpers import complete_course, post
+from ..helpers import complete_course, post, practice_fields
 from ..html import elements
 
 
@@ -70,7 +70,9 @@ def test_the_task_list_is_grouped_by_module_with_tags_and_a_summary(app, client,
     sign_off = elements(page, "li", data_requirement="sign_off")[0]
     assert "Cannot start yet" in sign_off.text
     summary = " ".join(elements(page, "p", class_="task-summary")[0].text.split())
-    modules, role_plays, recorded_count = len(course.modules), len(course.program.scenarios), 4
+    # The safeguarding acknowledgement is the trainee's own step, not the coordinator's.
+    recorded_count = len([r for r in course.program.requirements if r.kind != "acknowledge"])
+    modules, role_plays = len(course.modules), len(course.program.scenarios)
     assert summary == (
         f"0 of {modules} modules · 0 of {role_plays} role-plays · 0 of {recorded_count} steps your coordinator records"
     )
@@ -102,11 +104,18 @@ def test_staff_steps_after_the_course_then_review_then_the_certificate(app, clie
     complete_course(app, trainee, recorded=False)
     page = client.get("/").text
     card = _card(page)
+    assert card["data-next-step"] == "acknowledge" and _button(page)["href"] == "/safeguarding"
+    post(client, "/safeguarding", "/safeguarding")  # "I have read this procedure"
+    page = client.get("/").text
+    card = _card(page)
     assert card["data-next-step"] == "coordinator" and _button(page) is None
     assert "Your coordinator records the rest: Screening interview" in card.text
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == trainee))
-        for required in _course(app).program.requirements:
+        program = _course(app).program
+        for required in program.requirements:
+            if required.kind == "acknowledge":
+                continue
             db.session.add(
                 RequirementRecord(
                     user_id=user.id,
@@ -114,6 +123,7 @@ def test_staff_steps_after_the_course_then_review_then_the_certificate(app, clie
                     completed_on=utcnow() - timedelta(days=3),
                     hours=required.hours,
                     recorded_at=utcnow(),
+                    **practice_fields(program, required),
                 )
             )
         db.session.commit()
