@@ -23,6 +23,7 @@ from app.models import (
     counted_replies,
     utcnow,
 )
+from app.practice.replies import queue_for_review
 
 from .html import csrf_token, elements
 
@@ -154,6 +155,45 @@ def score_replies(program, user_id: int, at=None, score: int = 2) -> int:
     )
     db.session.flush()
     return len(steps)
+
+
+def passed_run(course, user_id: int, scenario_id: str, replies, at, passed: bool = True):
+    """A finished run of ``scenario_id`` (in an app context) with one typed reply per turn that
+    asks for one, each followed by that turn's first choice; queued for review when it passed, as
+    the role-play does. Returns the run and its steps."""
+    scenario = course.scenario_by_id[scenario_id]
+    run = ScenarioRun(
+        user_id=user_id,
+        scenario_id=scenario_id,
+        module_version=1,
+        current_node="end",
+        points=1,
+        score=100 if passed else 10,
+        passed=passed,
+        ending="end",
+        started_at=at,
+        finished_at=at,
+    )
+    db.session.add(run)
+    db.session.flush()
+    asking = [n for n in scenario.nodes.values() if n.reply_prompt and n.choices]
+    steps = [
+        ScenarioStep(
+            run_id=run.id,
+            position=position,
+            node_id=node.id,
+            choice_id=node.choices[0].id,
+            reply=reply,
+            points=1,
+            chosen_at=at + timedelta(minutes=position),
+        )
+        for position, (node, reply) in enumerate(zip(asking, replies, strict=False))
+    ]
+    db.session.add_all(steps)
+    db.session.flush()
+    if passed:
+        queue_for_review(run, course.program)
+    return run, steps
 
 
 def status_on_dashboard(client) -> str:

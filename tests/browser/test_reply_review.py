@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app.auth.services import create_user
 from app.extensions import db
-from app.models import Role, ScenarioRun, ScenarioStep, User, utcnow
-from app.practice.replies import queue_for_review
+from app.models import Role, User, utcnow
 
+from ..helpers import passed_run
 from .conftest import STAFF_PASSWORD, log_in
 from .test_browser import audit, has_visible_focus
 from .test_html_checker import fetch_all, html_errors
@@ -26,43 +26,13 @@ LONG_REPLY = (
 
 def trainee_with_typed_replies(server, email: str, name: str) -> tuple[list[int], int]:
     """A trainee whose passing run of the role-play has typed replies, made in the database."""
-    at = utcnow() - timedelta(days=1)
     with server.app.app_context():
         create_user(email, name, "a long trainee password", Role.TRAINEE)
         user = db.session.scalar(select(User).where(User.email == email))
-        scenario = server.app.extensions["course"].scenario_by_id[SCENARIO]
-        run = ScenarioRun(
-            user_id=user.id,
-            scenario_id=SCENARIO,
-            module_version=1,
-            current_node="end",
-            points=1,
-            score=100,
-            passed=True,
-            ending="end",
-            started_at=at,
-            finished_at=at,
+        course = server.app.extensions["course"]
+        _, steps = passed_run(
+            course, user.id, SCENARIO, (LONG_REPLY, LONG_REPLY), utcnow() - timedelta(days=1)
         )
-        db.session.add(run)
-        db.session.flush()
-        asking = [n for n in scenario.nodes.values() if n.reply_prompt and n.choices][:2]
-        steps = [
-            ScenarioStep(
-                run_id=run.id,
-                position=i,
-                node_id=node.id,
-                choice_id=node.choices[0].id,
-                reply=LONG_REPLY,
-                points=1,
-                chosen_at=at + timedelta(minutes=i),
-            )
-            for i, node in enumerate(asking)
-        ]
-        db.session.add_all(steps)
-        db.session.flush()
-        queue_for_review(
-            run, server.app.extensions["course"].program
-        )  # as the role-play does when a run passes
         db.session.commit()
         return [s.id for s in steps], user.id
 

@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ReplyScore, RequirementRecord, ScenarioRun, ScenarioStep, User, utcnow
+from app.models import ReplyScore, RequirementRecord, User, utcnow
 
+from ..web.test_reply_feedback import finished_run
 from .conftest import register
 from .test_browser import audit
 from .test_html_checker import html_errors
@@ -75,41 +76,16 @@ def test_a_reviewed_reply_shows_its_feedback_on_the_run_page(full_live_server, n
     uid = user_id(full_live_server, "fran.feedback@example.org")
     program = full_live_server.app.extensions["course"].program
     rubric = program.rubric_by_id[program.reply_review.rubric_id]
-    at = utcnow() - timedelta(hours=1)
+    run_id, steps = finished_run(
+        full_live_server.app,
+        uid,
+        ("Evenings sound hard.", "Not sure you fit?"),
+        utcnow() - timedelta(hours=1),
+    )
     with full_live_server.app.app_context():
-        run = ScenarioRun(
-            user_id=uid,
-            scenario_id="quiet-first-week",
-            module_version=1,
-            current_node="end",
-            points=6,
-            score=100,
-            passed=True,
-            ending="end",
-            started_at=at,
-            finished_at=at,
-        )
-        run.steps = [
-            ScenarioStep(
-                position=0,
-                node_id="arrive",
-                choice_id="evenings-harder",
-                reply="Evenings sound hard.",
-                points=3,
-            ),
-            ScenarioStep(
-                position=1,
-                node_id="not-a-uni-person",
-                choice_id="brother-called-it",
-                reply="Not sure you fit?",
-                points=3,
-            ),
-        ]
-        db.session.add(run)
-        db.session.flush()
         db.session.add(
             ReplyScore(
-                step_id=run.steps[0].id,
+                step_id=steps[0],
                 user_id=uid,
                 rubric_id=rubric.id,
                 scores={c.id: 2 for c in rubric.criteria},
@@ -118,7 +94,6 @@ def test_a_reviewed_reply_shows_its_feedback_on_the_run_page(full_live_server, n
             )
         )
         db.session.commit()
-        run_id = run.id
     page.goto(f"{base}/scenarios/quiet-first-week/runs/{run_id}")
     review = page.locator("[data-reply-review=scored]")
     assert review.count() == 1

@@ -17,15 +17,13 @@ from app.models import (
     ReplyScore,
     RequirementRecord,
     Role,
-    ScenarioRun,
     ScenarioStep,
     User,
     utcnow,
 )
-from app.practice.replies import queue_for_review
 
 from ..conftest import Auth, user_id
-from ..helpers import post, race
+from ..helpers import passed_run, post, race
 from ..html import csrf_token, elements, text_of
 from .test_real_scenarios import play
 
@@ -40,41 +38,11 @@ def rubric(app):
 
 def typed_run(app, email, scenario_id=SCENARIO, replies=("You sound fed up.",), passed=True, at=None):
     """A finished run with one typed reply per turn that asks for one; returns the steps' ids."""
-    at = at or utcnow() - timedelta(days=1)
     with app.app_context():
-        scenario = app.extensions["course"].scenario_by_id[scenario_id]
-        asking = [n for n in scenario.nodes.values() if n.reply_prompt and n.choices]
         uid = db.session.scalar(select(User.id).where(User.email == email))
-        run = ScenarioRun(
-            user_id=uid,
-            scenario_id=scenario_id,
-            module_version=1,
-            current_node="end",
-            points=1,
-            score=100 if passed else 10,
-            passed=passed,
-            ending="end",
-            started_at=at,
-            finished_at=at,
+        _, steps = passed_run(
+            app.extensions["course"], uid, scenario_id, replies, at or utcnow() - timedelta(days=1), passed
         )
-        db.session.add(run)
-        db.session.flush()
-        steps = []
-        for position, (node, reply) in enumerate(zip(asking, replies, strict=False)):
-            step = ScenarioStep(
-                run_id=run.id,
-                position=position,
-                node_id=node.id,
-                choice_id=node.choices[0].id,
-                reply=reply,
-                points=1,
-                chosen_at=at + timedelta(minutes=position),
-            )
-            db.session.add(step)
-            steps.append(step)
-        db.session.flush()
-        if passed:
-            queue_for_review(run, app.extensions["course"].program)  # as the role-play does when a run passes
         db.session.commit()
         return [s.id for s in steps]
 
