@@ -61,16 +61,9 @@ class ModuleCard(NamedTuple):
 
 def task_rows(requirements: Iterable[Requirement], tried: Callable[[Requirement], bool]) -> Markup:
     """The task list's rows; ``tried`` says whether a row not done is under way."""
-    mine = _acknowledgement_id()  # listed with the coordinator's records, but the trainee's to do
+    course = current_app.extensions["course"]
     rows = (
-        TaskRow(
-            r.kind,
-            r.target,
-            r.title,
-            r.done,
-            "not_started" if r.target == mine and not r.done else task_state(r, tried(r)),
-            progress=r.progress,
-        )
+        TaskRow(r.kind, r.target, r.title, r.done, task_state(course, r, tried(r)), progress=r.progress)
         for r in requirements
     )
     return render_each(PIECES, "requirement", rows)

@@ -125,14 +125,14 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def task_state(task: Task, tried: bool) -> str:
+def task_state(course: Course, task: Task, tried: bool) -> str:
     """The tag a row shows; ``tried`` means some of it is done (a section read, a quiz taken) or,
     for sign-off, that everything before it is done."""
     if task.done:
         return "completed"
     if task.kind == "sign_off":
         return "coordinator" if tried else "cannot_start"
-    if task.kind == "recorded":
+    if by_coordinator(course, task):
         return "coordinator"
     return "in_progress" if tried else "not_started"
 

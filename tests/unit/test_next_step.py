@@ -206,9 +206,11 @@ def test_the_summary_counts_modules_role_plays_and_coordinator_steps_with_plural
 
 
 def test_each_row_gets_an_honest_tag(course):
-    assert task_state(Row("quiz", "x", "Quiz", True), tried=False) == "completed"
-    assert task_state(Row("quiz", "x", "Quiz"), tried=True) == "in_progress"
-    assert task_state(Row("sections", "x", "Read"), tried=False) == "not_started"
-    assert task_state(Row("recorded", "interview", "Interview"), tried=False) == "coordinator"
-    assert task_state(Row("sign_off", "", "Sign-off"), tried=False) == "cannot_start"
-    assert task_state(Row("sign_off", "", "Sign-off"), tried=True) == "coordinator"  # all else done
+    assert task_state(course, Row("quiz", "x", "Quiz", True), tried=False) == "completed"
+    assert task_state(course, Row("quiz", "x", "Quiz"), tried=True) == "in_progress"
+    assert task_state(course, Row("sections", "x", "Read"), tried=False) == "not_started"
+    assert task_state(course, Row("recorded", "interview", "Interview"), tried=False) == "coordinator"
+    assert task_state(course, Row("sign_off", "", "Sign-off"), tried=False) == "cannot_start"
+    assert task_state(course, Row("sign_off", "", "Sign-off"), tried=True) == "coordinator"  # all else done
+    kind, target = acknowledgement(course)  # listed with the recorded steps, but the trainee's own
+    assert task_state(course, Row(kind, target, "Our safeguarding procedure"), tried=False) == "not_started"
