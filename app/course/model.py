@@ -278,6 +278,9 @@ class Program:
     rubrics: tuple[Rubric, ...] = ()
     reply_review: ReplyReview | None = None  # typed role-play replies must be scored first
     safeguarding: Procedure | None = None  # the programme's own procedure (/safeguarding)
+    registration: str = "verify_email"  # verify_email | invite_only | open
+    # Coordinators see a trainee as stalled after this many days without progress.
+    stalled_after_days: int = 14
 
     @property
     def zone(self) -> ZoneInfo:

@@ -35,6 +35,9 @@ from .schema import (
     time_zone,
 )
 
+# How people get an account: self-registration after proving the email (verify_email), only
+# through an invitation or a cohort's invite link (invite_only), or at once (open).
+REGISTRATION_MODES = ("verify_email", "invite_only", "open")
 PROGRAM_FIELDS = {
     "title": Field(text),
     "modules": Field(list_of(lambda _: None, min_items=1)),
@@ -52,6 +55,8 @@ PROGRAM_FIELDS = {
     "rubrics": Field(list_of(lambda _: None), required=False),
     "reply_review": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "safeguarding": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
+    "registration": Field(one_of(REGISTRATION_MODES), required=False),
+    "stalled_after_days": Field(integer(1), required=False),
 }
 # Who may sign off: never the person who recorded the screening (four eyes), or only a lead.
 DUTIES_FIELDS = {
@@ -169,6 +174,8 @@ def load_program(
             rubrics=tuple(rubrics.values()),
             reply_review=reply_review,
             safeguarding=procedure,
+            registration=data.get("registration", "verify_email"),
+            stalled_after_days=data.get("stalled_after_days", 14),
         ),
         [],
     )

@@ -29,6 +29,9 @@ class CertificationEvent(Base):
     certificate_id: Mapped[str | None] = mapped_column(String(43), unique=True)
     # kind "void": the decision it withdraws, made in error (no foreign key, as for corrections)
     voids_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # sign_off brought in by an import: who certified the mentor before PeerPath (name and role as
+    # the file gives them). Such a certificate stands for the training done elsewhere.
+    prior_certifier: Mapped[str | None] = mapped_column(String(200))
 
 
 def standing_decisions():

@@ -17,3 +17,5 @@ class Cohort(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     invite_code: Mapped[str] = mapped_column(String(43), unique=True)  # unguessable
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The invite link stops working at this moment; None keeps it open until it is rotated.
+    invite_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -73,6 +73,11 @@ class User(RoleChecks, UserMixin, Base):
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The matching system's own id for this person, set by a coordinator or an import.
     external_id: Mapped[str | None] = mapped_column(String(100), index=True, unique=True)
+    # When the person proved they own the email (followed the link emailed to them, or accepted an
+    # invitation); None until then. Accounts from before this column were taken as proven.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a coordinator (an import or the invite form) last emailed an invitation to set a password.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When what matching systems read about the account itself last changed (deactivated or
     # reactivated, external id): with the standing's dates, what ``since`` reads.
     account_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
