@@ -12,12 +12,12 @@ from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.course.model import Pacing
 from app.extensions import db
-from app.models import Role, User
+from app.models import Role, User, utcnow
 
+from .helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 from .html import csrf_token
 
 PASSWORD = "a long enough test password"
@@ -27,11 +27,14 @@ _emails = count(1)
 
 @pytest.fixture(scope="session", autouse=True)
 def real_course_loaded_once():
-    """Parse the shipped course once per test run: it is immutable, so every app can share it.
+    """Parse the tests' course once per test run: it is immutable, so every app can share it.
 
-    Tests that build their own content in temporary folders still load it fresh.
+    The app's tests run on tests/fixtures/course, never on content/: a programme's own modules
+    must not break them. ``CONTENT_DIR`` and ``QUIZZES_DIR`` point there for the whole run, so
+    every app, `flask` command and server a test starts reads it unless told otherwise. Tests
+    that build their own content in temporary folders still load it fresh.
     """
-    real = (PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    real = (FIXTURE_CONTENT, FIXTURE_QUIZZES)
     shipped = load_course(*real)
     # Pacing off, as program.yaml's "0 switches a rule off" allows, so tests of other features
     # need not wait between pages; the `paced` fixture puts the shipped pacing back.
@@ -43,6 +46,8 @@ def real_course_loaded_once():
         return load_course(content_dir, quizzes_dir)
 
     with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONTENT_DIR", str(FIXTURE_CONTENT))
+        patch.setenv("QUIZZES_DIR", str(FIXTURE_QUIZZES))
         patch.setattr("app.load_course", load)
         yield
 
@@ -50,7 +55,7 @@ def real_course_loaded_once():
 @pytest.fixture
 def paced(app):
     """The app with the pacing rules program.yaml ships (reading time, role-play cooldown, runs a day)."""
-    shipped = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes").program.pacing
+    shipped = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES).program.pacing
     course = app.extensions["course"]
     app.extensions["course"] = replace(course, program=replace(course.program, pacing=shipped))
     return shipped
@@ -154,7 +159,10 @@ def make_user(app):
     def make(role: Role = Role.TRAINEE, name: str = "Test Person", email: str | None = None) -> str:
         email = email or f"person{next(_emails)}@example.org"
         with app.app_context():
-            db.session.add(User(email=email, name=name, role=role.value, password_hash=_PASSWORD_HASH))
+            # Made as staff make accounts: the email counts as confirmed, whatever the registration mode.
+            user = User(email=email, name=name, role=role.value, password_hash=_PASSWORD_HASH)
+            user.email_verified_at = utcnow()
+            db.session.add(user)
             db.session.commit()
         return email
 

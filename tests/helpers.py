@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 import threading
 from datetime import timedelta
@@ -26,6 +27,20 @@ from app.models import (
 from app.practice.replies import queue_for_review
 
 from .html import csrf_token, elements
+
+# The course the app's tests run on: the tests' own copy, so a programme's edits to content/ and
+# quizzes/ (a local module, a module dropped) never break them. The content-quality tests check
+# the shipped course itself, wherever CONTENT_DIR would point on a server.
+FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
+FIXTURE_CONTENT = FIXTURE_COURSE / "content"
+FIXTURE_QUIZZES = FIXTURE_COURSE / "quizzes"
+
+
+def copy_course(target: Path, source: Path = FIXTURE_COURSE) -> tuple[Path, Path]:
+    """A copy of a course (content/ and quizzes/) under ``target`` to change in a test."""
+    shutil.copytree(source / "content", target / "content")
+    shutil.copytree(source / "quizzes", target / "quizzes")
+    return target / "content", target / "quizzes"
 
 
 def complete_course(app, email: str, at=None, recorded: bool = True) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -27,7 +28,8 @@ def requirements(
     for required in in_force(program.modules, now):
         module = course.module_by_id[required.module_id]
         items.append(_sections_item(module, records))
-        items.append(_quiz_item(module, required, quizzes.get(required.quiz_id, ())))
+        if required.quiz_id is not None:  # a local module without a quiz: reading it is the step
+            items.append(_quiz_item(module, required, quizzes.get(required.quiz_id, ())))
     played = [
         _scenario_item(course, required, scenarios.get(required.scenario_id, ()))
         for required in in_force(program.scenarios, now)
@@ -106,22 +108,15 @@ def _recorded(program: Program, required: ProgramRequirement, records: Records, 
         if required.from_sessions
         else ()
     )
-    mine = sorted(
-        (
-            r
-            for r in records.requirement_records + attended
-            if r.requirement_id == required.id and r.on <= now
-        ),
-        key=lambda r: r.on,
-    )
+    mine = _dated_by(required, records.requirement_records + attended, now)
 
     def lapses(record: RequirementRecord) -> datetime | None:
-        return add_months(record.on, required.valid_months) if required.valid_months else None
+        return lapse_of(required, record)
 
-    current = [r for r in mine if (lapses(r) or now + timedelta(days=1)) > now]
+    current = in_force_records(required, mine, now)
     expiries = [lapses(r) for r in current if lapses(r)]
     if required.hours:
-        hours = sum(r.hours or 0 for r in current)
+        hours = counted_hours(required, current, now)
         done = hours >= required.hours
         progress = f"{hours:g} of {required.hours:g} hours, recorded by your coordinator" + (
             " or attended at a PeerPath session" if required.from_sessions else ""
@@ -143,6 +138,31 @@ def _recorded(program: Program, required: ProgramRequirement, records: Records, 
         latest.on if done else None,
         min(expiries) if done and expiries else None,
     )
+
+
+def lapse_of(required: ProgramRequirement, record: RequirementRecord) -> datetime | None:
+    return add_months(record.on, required.valid_months) if required.valid_months else None
+
+
+def _dated_by(required: ProgramRequirement, records: Iterable[RequirementRecord], now: datetime) -> list:
+    return sorted((r for r in records if r.requirement_id == required.id and r.on <= now), key=lambda r: r.on)
+
+
+def in_force_records(
+    required: ProgramRequirement, records: Iterable[RequirementRecord], now: datetime
+) -> list[RequirementRecord]:
+    """This requirement's records dated by now and not lapsed, oldest first."""
+    return [
+        r
+        for r in _dated_by(required, records, now)
+        if (lapse_of(required, r) or now + timedelta(days=1)) > now
+    ]
+
+
+def counted_hours(required: ProgramRequirement, records: Iterable[RequirementRecord], now: datetime) -> float:
+    """The hours an hours requirement counts: its records in force (sessions attended among them
+    when the caller passes them as records)."""
+    return sum(r.hours or 0 for r in in_force_records(required, records, now))
 
 
 def _meets(program: Program, required: ProgramRequirement, record: RequirementRecord) -> bool:

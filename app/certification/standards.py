@@ -27,12 +27,12 @@ def coverage(course: Course) -> tuple[Coverage, ...]:
 
 
 def modules_completed(course: Course, records: Records) -> set[str]:
-    """Modules with every section read and the program's quiz passed."""
+    """Modules with every section read and the program's quiz passed (when the module has one)."""
     done = set()
     for required in course.program.modules:
         module = course.module_by_id[required.module_id]
         read = all((module.id, s.id) in records.sections_read for s in module.sections)
-        passed = any(
+        passed = required.quiz_id is None or any(
             r.quiz_id == required.quiz_id and quiz_passes(r, required.quiz_pass_mark)
             for r in records.quiz_results
         )

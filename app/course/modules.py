@@ -24,7 +24,7 @@ from .markdown import (
     slugify,
 )
 from .model import HtmlBlock, Module, ReflectPrompt, Section, SectionPart
-from .schema import ID_PATTERN, Field, check_mapping, identifier, integer, list_of, text
+from .schema import ID_PATTERN, Field, check_mapping, identifier, integer, list_of, one_of, text
 
 MODULE_FIELDS = {
     "id": Field(identifier),
@@ -36,10 +36,14 @@ MODULE_FIELDS = {
     "objectives": Field(list_of(text, min_items=1)),
     "sources": Field(list_of(text, min_items=1)),
     "standards": Field(list_of(identifier), required=False),
+    "kind": Field(one_of(("course", "local")), required=False),
 }
+LOCAL = "local"
 RESERVED_SECTION_IDS = {"quiz"}
 WORD = re.compile(r"\S+")
 MIN_WORDS = 1000
+# A programme's own module states its rules and contacts; it need not teach at length.
+MIN_LOCAL_WORDS = 150
 COURSE_LINK = re.compile(
     r"^/modules/(?P<module>[a-z0-9-]+)(?:/(?P<section>[a-z0-9-]+))?/?(?:#(?P<anchor>[\w-]+))?$"
 )
@@ -86,9 +90,12 @@ def load_module(
     if meta is None or report.has_errors:
         return None, report.problems
     words = sum(w for _, w in sections)
-    if words < MIN_WORDS:
+    local = meta.get("kind") == LOCAL
+    least = MIN_LOCAL_WORDS if local else MIN_WORDS
+    if words < least:
+        what = "a local module" if local else "a module"
         report.warn(
-            meta.line_of("title"), f"the module has {words} words: under {MIN_WORDS:,} is thin for a module"
+            meta.line_of("title"), f"the module has {words} words: under {least:,} is thin for {what}"
         )
     return _module(meta, sections, shown_path), report.problems
 
@@ -106,6 +113,7 @@ def _module(meta: LocatedDict, sections: list, shown_path: str) -> Module:
         sources=tuple(s.strip() for s in meta["sources"]),
         standards=tuple(meta.get("standards") or ()),
         standards_line=meta.line_of("standards") if "standards" in meta else 0,
+        kind=meta.get("kind", "course"),
         path=shown_path,
         sections=tuple(
             Section(

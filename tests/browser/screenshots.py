@@ -18,6 +18,7 @@ from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.ops.seed import seed_trainees
 
+from ..helpers import FIXTURE_CONTENT
 from .conftest import CHROMIUM, CHROMIUM_ARGS, STAFF_PASSWORD, log_in, register, serve
 from .test_browser import answer_quiz_correctly
 
@@ -27,8 +28,8 @@ NEXT_ACTION = "main a.button >> nth=0"
 
 
 def unpaced_program() -> str:
-    """The shipped program without reading pace, so the walk-through can click straight on."""
-    program = yaml.safe_load((PROJECT_ROOT / "content" / "program.yaml").read_text())
+    """The tests' copy of the shipped program without reading pace, so the walk-through can click straight on."""
+    program = yaml.safe_load((FIXTURE_CONTENT / "program.yaml").read_text())
     program.pop("pacing", None)
     return yaml.safe_dump(program, sort_keys=False, allow_unicode=True)
 

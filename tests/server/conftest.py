@@ -21,6 +21,8 @@ import yaml
 
 from app.config import PROJECT_ROOT
 
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
+
 WORKERS = 4
 
 
@@ -110,11 +112,14 @@ def _free_port() -> int:
 
 def _content_without_pacing(root: Path) -> dict[str, str]:
     """A copy of the course with pacing off, so opening a page records it as read at once and the
-    suite can check that every answered read survives a killed worker (test_pacing covers pacing)."""
-    shutil.copytree(PROJECT_ROOT / "content", root / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", root / "quizzes")
+    suite can check that every answered read survives a killed worker (test_pacing covers pacing),
+    and registration open, so the workers' tests sign people up in one request
+    (test_registration_modes covers proving the email)."""
+    shutil.copytree(FIXTURE_CONTENT, root / "content")
+    shutil.copytree(FIXTURE_QUIZZES, root / "quizzes")
     program = yaml.safe_load((root / "content" / "program.yaml").read_text())
     program.pop("pacing", None)
+    program["registration"] = "open"
     (root / "content" / "program.yaml").write_text(
         yaml.safe_dump(program, sort_keys=False, allow_unicode=True)
     )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from app.config import PROJECT_ROOT
-
+from ..course_quality import SHIPPED
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES, copy_course
 from .test_content_check import check
 
 PADDING = " And that is what I would say to them, calmly and kindly, every single time it came up."
@@ -18,9 +17,7 @@ PADDING = " And that is what I would say to them, calmly and kindly, every singl
 
 @pytest.fixture
 def tree(tmp_path) -> tuple[Path, Path]:
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
-    return tmp_path / "content", tmp_path / "quizzes"
+    return copy_course(tmp_path)
 
 
 def rewrite(path: Path, change) -> dict:
@@ -40,10 +37,15 @@ def reported_lines(output: str, path: Path, severity: str, fragment: str) -> lis
     return [int(m.group(1)) for row in output.splitlines() if (m := pattern.match(row))]
 
 
-def test_the_real_course_has_no_length_cue_and_prints_its_figures():
-    result = check(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes", "--strict", "--report")
+def test_the_shipped_course_has_no_length_cue_and_prints_its_figures():
+    result = check(*SHIPPED, "--strict", "--report")
     assert result.exit_code == 0, result.output
     assert "always longest" in result.output
+
+
+def test_the_report_gives_each_role_plays_figures():
+    result = check(FIXTURE_CONTENT, FIXTURE_QUIZZES, "--report")
+    assert result.exit_code == 0, result.output
     assert re.search(r"^third-missed-meeting\s+85\s+\d+%\s+\d+%", result.output, re.MULTILINE)
 
 

@@ -18,10 +18,11 @@ from app.certification.status import (
     competency_scores,
     standing,
 )
-from app.config import PROJECT_ROOT
 from app.course import load_course
 
-COURSE = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
+
+COURSE = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
 PROGRAM = COURSE.program
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

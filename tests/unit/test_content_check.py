@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from app.config import PROJECT_ROOT
 from app.content_tools.check import content_group
+
+from ..course_quality import SHIPPED
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES, copy_course
 
 
 def check(content: Path, quizzes: Path, *args: str):
@@ -22,10 +23,8 @@ def check(content: Path, quizzes: Path, *args: str):
 
 @pytest.fixture
 def tree(tmp_path) -> tuple[Path, Path]:
-    """A copy of the real course to plant mistakes in."""
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
-    return tmp_path / "content", tmp_path / "quizzes"
+    """A copy of the tests' course to plant mistakes in."""
+    return copy_course(tmp_path)
 
 
 def plant(path: Path, old: str, new: str, count: int = 1) -> int:
@@ -37,8 +36,14 @@ def plant(path: Path, old: str, new: str, count: int = 1) -> int:
     return line
 
 
-def test_the_real_course_passes_even_strictly():
-    result = check(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes", "--strict")
+def test_the_shipped_course_passes_even_strictly():
+    result = check(*SHIPPED, "--strict")
+    assert result.exit_code == 0, result.output
+    assert "Content is valid: " in result.output
+
+
+def test_the_tests_course_passes_even_strictly_and_is_counted():
+    result = check(FIXTURE_CONTENT, FIXTURE_QUIZZES, "--strict")
     assert result.exit_code == 0, result.output
     assert "Content is valid: 8 modules, 8 quizzes, 16 scenarios" in result.output
 

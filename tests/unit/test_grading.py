@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.course.model import Option, Question, Quiz
 from app.course.question_rules import OPTION_RULES
 from app.learning.attempts import may_start
 from app.learning.grading import DrawnQuestion, draw, grade, read_answers
 from app.learning.question_types import QUESTION_TYPES
+
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 
 
 def option(option_id: str, correct: bool = False) -> Option:
@@ -183,7 +184,7 @@ def test_every_question_type_an_author_may_write_can_be_read_and_graded():
 
 
 def test_the_real_quizzes_meet_the_brief():
-    course = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    course = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
     assert set(course.quiz_for_module) == set(course.module_by_id)
     for q in course.quizzes:
         # Banks of 20+ and draws of at most 12: two attempts share about half their questions.
@@ -199,7 +200,7 @@ def test_the_real_quizzes_meet_the_brief():
 
 
 def test_every_critical_question_of_every_real_quiz_is_in_every_one_of_200_draws():
-    course = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    course = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
     rng = random.Random(2026)
     for q in course.quizzes:
         critical = {item.id for item in q.questions if item.critical}

@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 import pytest
 
-from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.learning.next_step import (
     NextStep,
@@ -18,6 +17,8 @@ from app.learning.next_step import (
     task_state,
 )
 
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
+
 
 class Row(NamedTuple):
     kind: str
@@ -28,7 +29,7 @@ class Row(NamedTuple):
 
 @pytest.fixture(scope="module")
 def course():
-    return load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    return load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
 
 
 def rows(course, done: set[tuple[str, str]] = frozenset(), time: bool = True) -> list[Row]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.course.model import Pacing, Section
 from app.learning.integrity import QuizAttemptFacts, integrity_summary
 from app.learning.pacing import FinishedRun, judge_reading, may_start_run, minimum_reading_time
+
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 
 PACING = Pacing(
     reading_words_per_minute=400,
@@ -24,7 +25,7 @@ def section(words: int) -> Section:
 
 
 def test_the_shipped_program_paces_reading_and_role_plays():
-    shipped = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes").program.pacing
+    shipped = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES).program.pacing
     assert shipped == PACING
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.course.errors import display_path
 from app.course.procedure import EXAMPLE_REFUSED, example_problem
 from app.course.program import load_program
+
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 
 HEADER = """\
 title: A programme
@@ -67,7 +68,7 @@ requirements:
 
 @pytest.fixture(scope="module")
 def course():
-    return load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    return load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
 
 
 @pytest.fixture
@@ -408,5 +409,5 @@ def test_the_shipped_program_scores_replies_and_observed_practice_and_asks_for_i
     lines = {line.name.split(" (")[0]: line.how for line in procedure.crisis_lines}
     assert "0800 1111" in lines["Childline"] and "116 123" in lines["Samaritans"]
     assert "988" in lines["988 Suicide & Crisis Lifeline"]
-    written = (PROJECT_ROOT / "content" / "program.yaml").read_text().splitlines()
+    written = (FIXTURE_CONTENT / "program.yaml").read_text().splitlines()
     assert written[procedure.line - 1].strip() == "example: true"

@@ -16,7 +16,7 @@ from app.course.markdown import build_markdown
 from app.sessions.calendar import CalendarEvent, calendar_file, fold, ics_text
 from app.sessions.times import wall_clock_to_utc, zone_label
 
-from ..helpers import VALID_FRONT_MATTER, write_module
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES, VALID_FRONT_MATTER, write_module
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -24,20 +24,20 @@ LONDON = ZoneInfo("Europe/London")
 def course_with_program(tmp_path: Path, edit) -> Path:
     """A copy of the real content whose program.yaml is changed by ``edit(text) -> text``."""
     content = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", content)
+    shutil.copytree(FIXTURE_CONTENT, content)
     program = content / "program.yaml"
     program.write_text(edit(program.read_text(encoding="utf-8")), encoding="utf-8")
     return content
 
 
 def test_the_shipped_programme_runs_on_london_time():
-    course = load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    course = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
     assert course.program.timezone == "Europe/London" and course.program.zone == LONDON
 
 
 def test_without_a_timezone_the_programme_runs_on_utc(tmp_path):
     content = course_with_program(tmp_path, lambda text: text.replace("timezone: Europe/London\n", ""))
-    program = load_course(content, PROJECT_ROOT / "quizzes").program
+    program = load_course(content, FIXTURE_QUIZZES).program
     assert program.timezone == "UTC" and program.zone == ZoneInfo("UTC")
 
 
@@ -45,7 +45,7 @@ def test_without_a_timezone_the_programme_runs_on_utc(tmp_path):
 def test_an_unknown_zone_is_reported_at_its_line(tmp_path, name):
     content = course_with_program(tmp_path, lambda text: text.replace("Europe/London", name))
     with pytest.raises(ContentError) as caught:
-        load_course(content, PROJECT_ROOT / "quizzes")
+        load_course(content, FIXTURE_QUIZZES)
     line = next(
         number
         for number, text in enumerate((content / "program.yaml").read_text().splitlines(), 1)

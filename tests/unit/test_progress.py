@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import PROJECT_ROOT
 from app.course import load_course
 from app.learning.progress import QuizSummary, course_progress, module_progress
+
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 
 
 @pytest.fixture(scope="module")
 def course():
-    return load_course(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    return load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
 
 
 def keys(module, *indexes):

@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from app import create_app
-from app.config import PROJECT_ROOT
 from app.models import Role
 
 from ..conftest import Auth, empty_database
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 from ..html import elements
 
 
@@ -68,8 +68,8 @@ def test_the_footer_shows_the_content_version_to_authors_only(app, make_user):
 
 
 def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, make_app, make_user):
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    shutil.copytree(FIXTURE_QUIZZES, tmp_path / "quizzes")
     app = make_app(DEBUG=True, CONTENT_DIR=tmp_path / "content", QUIZZES_DIR=tmp_path / "quizzes")
     with app.app_context():
         empty_database()
@@ -90,8 +90,8 @@ def test_with_debug_on_edited_content_is_picked_up_without_a_restart(tmp_path, m
 
 
 def test_without_debug_content_is_loaded_once(tmp_path, database_url):
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    shutil.copytree(FIXTURE_QUIZZES, tmp_path / "quizzes")
     app = create_app(
         {
             "TESTING": True,

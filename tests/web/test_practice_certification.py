@@ -13,13 +13,19 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.models import ReplyScore, RequirementRecord, Role, ScenarioRun, ScenarioStep, Standing, User, utcnow
 from app.practice.replies import queue_for_review
 
 from ..conftest import Auth
-from ..helpers import complete_course, practice_fields, score_replies, status_on_dashboard
+from ..helpers import (
+    FIXTURE_CONTENT,
+    FIXTURE_QUIZZES,
+    complete_course,
+    practice_fields,
+    score_replies,
+    status_on_dashboard,
+)
 from ..html import elements
 from .test_matching_api import certify, read, token
 
@@ -170,8 +176,8 @@ def test_only_the_current_procedure_counts_as_acknowledged(app, client, trainee)
 
 def changed_procedure(tmp_path):
     """A copy of the course whose safeguarding procedure differs by one word."""
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    shutil.copytree(FIXTURE_QUIZZES, tmp_path / "quizzes")
     program = tmp_path / "content" / "program.yaml"
     text = program.read_text(encoding="utf-8")
     at = text.index("\nsafeguarding:")

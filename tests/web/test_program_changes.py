@@ -7,11 +7,11 @@ import shutil
 
 from sqlalchemy import select
 
-from app.config import PROJECT_ROOT
 from app.course.loader import inspect_course
 from app.extensions import db
 from app.models import Standing, utcnow
 
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 from .test_matching_api import certify
 
 NEW_STEP = """  - id: safeguarding-briefing
@@ -21,8 +21,8 @@ NEW_STEP = """  - id: safeguarding-briefing
 
 
 def course_with_new_step(tmp_path, applies: str = ""):
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    shutil.copytree(FIXTURE_QUIZZES, tmp_path / "quizzes")
     program = tmp_path / "content" / "program.yaml"
     text = program.read_text(encoding="utf-8")
     at = text.index("requirements:\n") + len("requirements:\n")

@@ -1,4 +1,4 @@
-"""Every shipped role-play played through the web: the best path passes with 100%, the worst fails."""
+"""Every role-play of the tests' course played through the web: the best path passes with 100%, the worst fails."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ from types import MappingProxyType
 import pytest
 from sqlalchemy import select
 
+from app.course import load_course
 from app.course.graph import best_path, graph_of, worst_path
 from app.extensions import db
 from app.models import ScenarioRun
 
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 from ..html import csrf_token, elements
-from ..unit.test_real_scenarios import COURSE, SCENARIOS
+
+# The course the app runs on in tests (tests/fixtures/course); every one of its role-plays.
+COURSE = load_course(FIXTURE_CONTENT, FIXTURE_QUIZZES)
+SCENARIOS = [pytest.param(s, id=s.id) for s in COURSE.scenarios]
 
 
 def play(client, scenario, path, reply: str = "I hear how much this matters to you.") -> tuple[str, str]:

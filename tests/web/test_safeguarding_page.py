@@ -9,13 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.models import AuditEntry, RequirementRecord, Role, utcnow
 from app.site.safeguarding_views import contact_links
 
 from ..conftest import Auth, user_id
-from ..helpers import complete_course, post
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES, complete_course, post
 from ..html import elements, text_of
 from .test_matching_api import certify
 
@@ -111,8 +110,8 @@ def test_the_dashboard_task_links_to_the_procedure(app, client, trainee):
 
 
 def changed_course(tmp_path, step_text: str):
-    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", tmp_path / "quizzes")
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    shutil.copytree(FIXTURE_QUIZZES, tmp_path / "quizzes")
     program = tmp_path / "content" / "program.yaml"
     text = program.read_text(encoding="utf-8")
     at = text.index("  steps:\n", text.index("\nsafeguarding:")) + len("  steps:\n")
