@@ -10,6 +10,7 @@ from flask import Flask
 from .config import PROJECT_ROOT, Config
 from .course import ContentError, load_course
 from .course.errors import display_path
+from .course.identity import example_problem as example_identity_problem
 from .course.procedure import example_problem
 from .web.templating import Environment
 
@@ -36,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except ContentError as error:
         # An author's mistake, not a crash: print their file and line, never a traceback.
         raise SystemExit(f"PeerPath cannot start: the course content has problems.\n{error}") from None
-    _refuse_the_example_procedure(app)
+    _refuse_the_examples(app)
 
     from . import database
     from .extensions import csrf, db, limiter, login_manager, migrate
@@ -64,15 +65,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _refuse_the_example_procedure(app: Flask) -> None:
-    """A server must not tell trainees to ring the shipped example's made-up safeguarding lead.
-    Debug, tests and the demo (``PEERPATH_DEMO=1``: ``make run``, ``make bench``) may."""
+def _refuse_the_examples(app: Flask) -> None:
+    """A server must not tell trainees to ring the shipped example's made-up safeguarding lead, nor
+    print a made-up organisation and signatory on certificates. Debug, tests and the demo
+    (``PEERPATH_DEMO=1``: ``make run``, ``make bench``) may."""
     if app.debug or app.testing or app.config["DEMO"]:
         return
     program_path = display_path(Path(app.config["CONTENT_DIR"]) / "program.yaml")
-    refusal = example_problem(app.extensions["course"].program.safeguarding, program_path)
-    if refusal:
-        raise SystemExit(f"PeerPath cannot start: {refusal}")
+    program = app.extensions["course"].program
+    for refusal in (
+        example_problem(program.safeguarding, program_path),
+        example_identity_problem(program.identity, program_path),
+    ):
+        if refusal:
+            raise SystemExit(f"PeerPath cannot start: {refusal}")
 
 
 def _blueprints() -> tuple:

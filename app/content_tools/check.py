@@ -14,6 +14,7 @@ from flask.cli import ScriptInfo
 from ..config import content_dirs
 from ..course import inspect_course
 from ..course.errors import ContentProblem, display_path
+from ..course.identity import example_problem as example_identity_problem
 from ..course.procedure import example_problem
 from .cues import cue_problems, cue_report
 
@@ -34,7 +35,7 @@ def content_group() -> None:
 @click.option(
     "--deploy",
     is_flag=True,
-    help="Also refuse what must not reach a server: the shipped example safeguarding procedure.",
+    help="Also refuse what must not reach a server: the shipped example safeguarding procedure and identity.",
 )
 @click.pass_context
 def check_command(ctx: click.Context, strict: bool, database: bool, report: bool, deploy: bool) -> None:
@@ -45,8 +46,12 @@ def check_command(ctx: click.Context, strict: bool, database: bool, report: bool
         problems += cue_problems(course)
         if deploy:
             # An error only here: the demo and CI run on the example; a server must not.
-            refusal = example_problem(course.program.safeguarding, display_path(content_dir / "program.yaml"))
-            problems += [refusal] if refusal else []
+            program_path = display_path(content_dir / "program.yaml")
+            refusals = (
+                example_problem(course.program.safeguarding, program_path),
+                example_identity_problem(course.program.identity, program_path),
+            )
+            problems += [refusal for refusal in refusals if refusal]
         if report:
             click.echo(cue_report(course) + "\n")
     if database:

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from .identity import Identity
 from .practice import ReplyReview, Rubric
 from .procedure import Procedure
 
@@ -61,6 +62,9 @@ class Module:
     path: str
     standards: tuple[str, ...] = ()  # ids of the program's training standards this module covers
     standards_line: int = field(default=0, repr=False, compare=False)
+    # "local": the programme's own rules, contacts and procedures, with lighter expectations
+    # (a short text, no role-plays, a quiz optional) than a module of the shared course.
+    kind: str = "course"
     section_by_id: Mapping[str, Section] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -188,7 +192,7 @@ class Scenario:
 @dataclass(frozen=True)
 class ProgramModule:
     module_id: str
-    quiz_id: str
+    quiz_id: str | None  # None: a local module without a quiz, done once every section is read
     quiz_pass_mark: int
     applies_from: datetime | None = None  # a rule added later: see ``applies``
 
@@ -281,6 +285,8 @@ class Program:
     registration: str = "verify_email"  # verify_email | invite_only | open
     # Coordinators see a trainee as stalled after this many days without progress.
     stalled_after_days: int = 14
+    # The organisation people read on every page, email and certificate (``programme:``).
+    identity: Identity = Identity()
 
     @property
     def zone(self) -> ZoneInfo:

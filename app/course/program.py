@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from .errors import ContentProblem, display_path
+from .identity import load_identity
 from .located_yaml import YamlProblem, load_located_yaml
 from .model import (
     Duties,
@@ -57,6 +58,7 @@ PROGRAM_FIELDS = {
     "safeguarding": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "registration": Field(one_of(REGISTRATION_MODES), required=False),
     "stalled_after_days": Field(integer(1), required=False),
+    "programme": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
 }
 # Who may sign off: never the person who recorded the screening (four eyes), or only a lead.
 DUTIES_FIELDS = {
@@ -116,6 +118,22 @@ def _applies_from(item) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=UTC) if day else None
 
 
+# The blocks of plain settings, each checked against its fields.
+SETTINGS_BLOCKS = (
+    ("renewal", RENEWAL_FIELDS),
+    ("pacing", PACING_FIELDS),
+    ("duties", DUTIES_FIELDS),
+    ("retention", RETENTION_FIELDS),
+)
+
+
+def _settings(data, key: str, fields: dict, report) -> dict:
+    block = data.get(key) or {}
+    if block:
+        check_mapping(block, fields, key, report)
+    return block
+
+
 def load_program(
     file: Path, modules: dict[str, Module], quizzes: dict[str, Quiz], scenarios: dict[str, Scenario]
 ) -> tuple[Program | None, list[ContentProblem]]:
@@ -136,21 +154,13 @@ def load_program(
         return None, problems
     required_modules = _required_modules(data, modules, quizzes, report)
     required_scenarios = _required_scenarios(data, scenarios, report)
-    renewal = data.get("renewal") or {}
-    if renewal:
-        check_mapping(renewal, RENEWAL_FIELDS, "renewal", report)
-    pacing = data.get("pacing") or {}
-    if pacing:
-        check_mapping(pacing, PACING_FIELDS, "pacing", report)
-    duties = data.get("duties") or {}
-    if duties:
-        check_mapping(duties, DUTIES_FIELDS, "duties", report)
-    retention = data.get("retention") or {}
-    if retention:
-        check_mapping(retention, RETENTION_FIELDS, "retention", report)
+    renewal, pacing, duties, retention = (
+        _settings(data, key, fields, report) for key, fields in SETTINGS_BLOCKS
+    )
     rubrics = load_rubrics(data, report)
     reply_review = load_reply_review(data, rubrics, report)
     procedure = load_procedure(data, report)
+    identity = load_identity(data, file.parent, report)
     recorded = _recorded_requirements(data, rubrics, procedure, report)
     standards = _standards(data, report)
     problems += _unknown_standards(modules, standards, path)
@@ -176,6 +186,7 @@ def load_program(
             safeguarding=procedure,
             registration=data.get("registration", "verify_email"),
             stalled_after_days=data.get("stalled_after_days", 14),
+            identity=identity,
         ),
         [],
     )
@@ -193,8 +204,19 @@ def _required_modules(
             report(item.line_of("module"), f"module '{module_id}' does not exist")
             continue
         quiz = next((q for q in quizzes.values() if q.module_id == module_id), None)
+        if quiz is None and modules[module_id].kind == "local":
+            if "quiz_pass_mark" in item:
+                report(
+                    item.line_of("quiz_pass_mark"), f"module '{module_id}' has no quiz to set a pass mark for"
+                )
+                continue
+            required.append(ProgramModule(module_id, None, 0, _applies_from(item)))
+            continue
         if quiz is None:
-            report(item.line_of("module"), f"module '{module_id}' has no quiz to pass")
+            report(
+                item.line_of("module"),
+                f"module '{module_id}' has no quiz to pass (only a 'kind: local' module may go without one)",
+            )
             continue
         required.append(
             ProgramModule(
@@ -293,9 +315,10 @@ def _standards(data, report) -> list[TrainingStandard]:
 def _unknown_standards(
     modules: dict[str, Module], standards: list[TrainingStandard], path: str
 ) -> list[ContentProblem]:
-    """Standards a module claims that the program does not list, reported at the module."""
+    """Standards a module claims that the program does not list, or may not claim, reported at
+    the module."""
     known = {t.id for t in standards}
-    return [
+    return _program_rules_claims(modules) + [
         ContentProblem(
             module.path,
             module.standards_line,
@@ -305,6 +328,25 @@ def _unknown_standards(
         for module in modules.values()
         for standard_id in module.standards
         if standard_id not in known
+    ]
+
+
+# MENTOR's "programme requirements and rules": only the programme itself can teach its rules.
+PROGRAM_RULES = "program-rules"
+
+
+def _program_rules_claims(modules: dict[str, Module]) -> list[ContentProblem]:
+    """A module of the shared course claiming the programme's own rules, reported at its claim:
+    generic text that says "check your programme's rules" does not teach them."""
+    return [
+        ContentProblem(
+            module.path,
+            module.standards_line,
+            f"{PROGRAM_RULES} is met only by a `kind: local` module your programme writes "
+            '(see docs/authoring.md, "Your programme\'s own module")',
+        )
+        for module in modules.values()
+        if PROGRAM_RULES in module.standards and module.kind != "local"
     ]
 
 

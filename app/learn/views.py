@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..certification.records import load_learner
-from ..certification.standings import record_activity, revisit_due, standing_of
+from ..certification.standings import record_activity, revisit_due
 from ..certification.status import standing
 from ..course import Course, Module, Section
 from ..extensions import db
@@ -15,6 +15,7 @@ from ..sessions import services as sessions
 from ..web.forms import EmptyForm
 from ..web.home import home_url
 from . import bp, services
+from .certificate import certificate_evidence
 from .forms import ReflectionForm, reflection_forms
 from .next_steps import dashboard_plan
 
@@ -65,11 +66,13 @@ def dashboard():
 @login_required
 def certificate():
     """Show the trainee's certificate, ready to print."""
-    standing = standing_of(_course(), current_user.id)
-    if not standing.valid:
+    evidence = certificate_evidence(_course(), current_user.id, utcnow())
+    if not evidence.standing.valid:
         flash("You will have a certificate once your coordinator signs you off.", "info")
         return redirect(url_for("learn.dashboard"))
-    return render_template("learn/certificate.html", standing=standing, program=_course().program)
+    return render_template(
+        "learn/certificate.html", standing=evidence.standing, evidence=evidence, program=_course().program
+    )
 
 
 @bp.get("/modules/<module_id>")

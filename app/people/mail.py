@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 
 from flask import Flask, after_this_request, current_app, g, has_request_context
 from sqlalchemy import select, update
@@ -111,7 +111,7 @@ def smtp_send(message: OutboxMessage) -> None:
     """Hand one message to the configured SMTP server; raises on failure."""
     config = current_app.config
     email = EmailMessage()
-    email["From"] = config["MAIL_FROM"]
+    email["From"] = from_header(config["MAIL_FROM"])
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
@@ -128,6 +128,15 @@ def smtp_send(message: OutboxMessage) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def from_header(mail_from: str) -> str:
+    """``MAIL_FROM`` as configured; a bare address, or the default's name "PeerPath", takes the
+    organisation's name (``programme:`` in program.yaml), so people see who is writing to them."""
+    name, address = parseaddr(mail_from)
+    if name and name != "PeerPath":
+        return mail_from
+    return formataddr((current_app.extensions["course"].program.identity.name, address))
 
 
 @dataclass(frozen=True)

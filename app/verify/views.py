@@ -27,14 +27,9 @@ def typed_certificate_id(typed: str) -> str:
 
 @bp.get("/<certificate_id>")
 def certificate(certificate_id: str):
-    """Say whether a certificate is valid, expired, revoked or its holder inactive: name, date and program only."""
-    event = None
-    if len(certificate_id) <= LONGEST_ID:
-        event = db.session.scalar(
-            select(CertificationEvent).where(
-                CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off"
-            )
-        )
+    """Say whether a certificate is valid, expired, revoked or its holder inactive: the organisation,
+    name, program, dates and, while it stands or once it has expired, the modules it was earned on."""
+    event = _sign_off(certificate_id)
     if event is None:
         if len(certificate_id) > LONGEST_ID or db.session.get(WithdrawnCertificate, certificate_id) is None:
             return render_template("verify/unknown.html", certificate_id=certificate_id), 404
@@ -43,13 +38,35 @@ def certificate(certificate_id: str):
     course = current_app.extensions["course"]
     mentor = db.session.get(User, event.user_id)
     standing = standing_of(course, mentor.id)
+    state = _state(standing, certificate_id, active=mentor.deactivated_at is None)
     return render_template(
         "verify/certificate.html",
         name=mentor.name,
         issued=event.at,
         standing=standing,
-        state=_state(standing, certificate_id, active=mentor.deactivated_at is None),
+        state=state,
         program=course.program,
+        topics=_topics(course, event.module_versions) if state in ("valid", "expired") else (),
+    )
+
+
+def _sign_off(certificate_id: str) -> CertificationEvent | None:
+    if len(certificate_id) > LONGEST_ID:
+        return None  # longer than any ID: not worth a query
+    return db.session.scalar(
+        select(CertificationEvent).where(
+            CertificationEvent.certificate_id == certificate_id, CertificationEvent.kind == "sign_off"
+        )
+    )
+
+
+def _topics(course, versions: dict | None) -> tuple[str, ...]:
+    """The modules the certificate was earned on, by title in the course's order: what a funder
+    can check against the training they paid for (a module since removed keeps its id)."""
+    order = {module.id: index for index, module in enumerate(course.modules)}
+    return tuple(
+        course.module_by_id[module_id].title if module_id in course.module_by_id else module_id
+        for module_id in sorted(versions or (), key=lambda module_id: order.get(module_id, len(order)))
     )
 
 

@@ -41,7 +41,9 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["status_labels"] = STATUS_LABELS
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
     app.jinja_env.globals["audit_actions"] = ACTIONS
-    app.context_processor(lambda: {"course_version": app.extensions["course"].version})
+    # Read per render, not fixed as a global: under FLASK_DEBUG an edited course replaces the
+    # loaded one, and the organisation's name and logo must follow it.
+    app.context_processor(lambda: _course_context(app.extensions["course"]))
     app.jinja_env.filters["time_tag"] = time_tag
     app.jinja_env.globals["home_url"] = home_url
     app.jinja_env.filters["programme_time"] = programme_time
@@ -50,6 +52,11 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["select_options"] = SelectOptions()
     # By class, not by type name, so a subclass (QuerySelectField) is drawn as a select too.
     app.jinja_env.tests["select_field"] = lambda field: isinstance(field, SelectField)
+
+
+def _course_context(course) -> dict:
+    """``programme``: the organisation every page names (``programme:`` in program.yaml)."""
+    return {"course_version": course.version, "programme": course.program.identity}
 
 
 def freeze_globals(app: Flask) -> None:

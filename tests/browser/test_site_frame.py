@@ -43,7 +43,7 @@ def test_a_visitor_meets_no_dashboard_and_every_page_has_an_icon(live_server, ne
     response = page.goto(f"{base}/no-such-page")
     assert response.status == 404
     links = page.locator("main a").all_inner_texts()
-    assert not any("dashboard" in text.lower() for text in links) and "Go to the PeerPath home page" in links
+    assert not any("dashboard" in text.lower() for text in links) and "Go to the home page" in links
     icon = page.locator("link[rel=icon]").get_attribute("href")
     answer = page.request.get(base + icon)
     assert answer.ok and answer.headers["content-type"].startswith("image/svg+xml")

@@ -10,15 +10,16 @@ import pytest
 from click.testing import CliRunner
 
 from app import create_app
-from app.config import PROJECT_ROOT
 from app.content_tools.check import content_group
 from app.course.errors import display_path
+
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 
 REFUSAL = (
     "the safeguarding procedure is the shipped example: "
     "fill in your programme's own contacts and remove 'example: true'"
 )
-SHIPPED = PROJECT_ROOT / "content" / "program.yaml"
+SHIPPED = FIXTURE_CONTENT / "program.yaml"  # the tests' copy of the shipped program
 
 
 def example_line(program: Path) -> int:
@@ -31,16 +32,19 @@ def example_line(program: Path) -> int:
 
 @pytest.fixture(autouse=True)
 def on_a_server(monkeypatch):
-    """As a server runs: no debug, no demo switch, whatever the developer's shell has set."""
-    for name in ("PEERPATH_DEMO", "FLASK_DEBUG", "CONTENT_DIR", "QUIZZES_DIR"):
+    """As a server runs: no debug, no demo switch, whatever the developer's shell has set; the
+    course is the tests' copy of the shipped one."""
+    for name in ("PEERPATH_DEMO", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CONTENT_DIR", str(FIXTURE_CONTENT))
+    monkeypatch.setenv("QUIZZES_DIR", str(FIXTURE_QUIZZES))
 
 
 @pytest.fixture
 def own_procedure(tmp_path) -> Path:
     """A copy of the course whose programme has filled in its own procedure."""
     content = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", content)
+    shutil.copytree(FIXTURE_CONTENT, content)
     program = content / "program.yaml"
     text = program.read_text(encoding="utf-8")
     assert "  example: true\n" in text
@@ -57,13 +61,13 @@ def check(*options: str):
     return CliRunner().invoke(content_group, ["check", *options])
 
 
-def server_app(content_dir: Path = PROJECT_ROOT / "content", **settings):
+def server_app(content_dir: Path = FIXTURE_CONTENT, **settings):
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "SECRET_KEY": "x",
             "CONTENT_DIR": content_dir,
-            "QUIZZES_DIR": PROJECT_ROOT / "quizzes",
+            "QUIZZES_DIR": FIXTURE_QUIZZES,
             **settings,
         }
     )
