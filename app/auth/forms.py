@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from ..extensions import db
 from ..models import User, normalise_email
 from ..models.user import mixed_script_email
+from .verification import registration_mode
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -67,6 +68,11 @@ class RegisterForm(FlaskForm):
                 "This email mixes letters from different alphabets (like a Cyrillic “а” among Latin "
                 "letters). Type it with the letters of one alphabet."
             )
+        # Where the email must be proved, whether it has an account is not said: the answer is the
+        # same either way and the owner is emailed instead (verification.register). Where anyone
+        # may start at once, the new account could not be logged in, so the form says so.
+        if registration_mode() != "open":
+            return
         taken = db.session.scalar(select(User.id).where(User.email == normalise_email(field.data)))
         if taken:
             raise ValidationError("An account with this email already exists. Log in instead.")
@@ -98,6 +104,10 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ResetRequestForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResendLinkForm(ResetRequestForm):
+    """Send the link that confirms the email again."""
 
 
 # ----- the second factor (two-step login) --------------------------------------------------------

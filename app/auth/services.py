@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, update
 
 from ..database import core_rows
 from ..extensions import db
-from ..models import Cohort, Role, SignedInUser, User, normalise_email
+from ..models import Cohort, Role, SignedInUser, User, normalise_email, utcnow
 from ..models.user import hash_password
 from . import throttle
 
@@ -20,9 +20,17 @@ from . import throttle
 _DUMMY_HASH = hash_password("not-a-real-password-at-all")
 
 
-def create_user(email: str, name: str, password: str, role: Role = Role.TRAINEE) -> User:
-    """Add a user to the session (flushed, not committed)."""
-    user = User(email=normalise_email(email), name=name.strip(), role=role.value)
+def create_user(
+    email: str, name: str, password: str, role: Role = Role.TRAINEE, verified: bool = True
+) -> User:
+    """Add a user to the session (flushed, not committed). Staff who create an account vouch for
+    its email; a self-registration passes ``verified=False`` until its link is followed."""
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role.value,
+        email_verified_at=utcnow() if verified else None,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -94,7 +102,11 @@ def _signed_in_user():
 
 
 def cohort_for_invite(code: str) -> Cohort | None:
-    return db.session.scalar(select(Cohort).where(Cohort.invite_code == code))
+    """The cohort whose current invite link this is, while the link is open (before its end)."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == code))
+    if cohort is not None and cohort.invite_expires_at is not None and utcnow() >= cohort.invite_expires_at:
+        return None
+    return cohort
 
 
 def safe_next(target: str | None) -> str | None:

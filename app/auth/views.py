@@ -1,14 +1,14 @@
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter, login_manager
 from ..models import User, has_second_factor, normalise_email, utcnow
-from ..people import audit, safeguarding_markers
+from ..people import audit, password_links, safeguarding_markers
 from ..people.mail import send_email
 from ..web.forms import EmptyForm
 from ..web.home import home_url
-from . import bp, reset, services, throttle, two_step
+from . import bp, reset, services, throttle, two_step, verification
 from .forms import (
     ChangePasswordForm,
     LoginForm,
@@ -24,18 +24,21 @@ login_manager.user_loader(services.load_user_from_cookie_id)
 
 
 _TAKEN = "An account with this email already exists. Log in instead."
+_REFUSED = "We could not create an account with these details. Please contact your programme coordinator."
 
 
 @bp.route("/register", methods=("GET", "POST"))
-# A few accounts per address and hour: each runs the password hash, and each answer says whether
-# an email has an account (F7).
+# A few accounts per address and hour: each runs the password hash and may send an email (F7).
 @throttle.registrations
 def register():
-    """Create a trainee account and log it in."""
+    """Create a trainee account: confirmed by email first, or (``registration: open``) at once."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.dashboard"))
+    mode = verification.registration_mode()
     invite = request.args.get("invite", "")[:64]
     cohort = services.cohort_for_invite(invite) if invite else None
+    if mode == "invite_only" and cohort is None:
+        return render_template("auth/registration_closed.html", invite_refused=bool(invite))
     if invite and cohort is None:
         flash(
             "That invite link is not valid any more. You can still register; ask your coordinator for a new link.",
@@ -45,21 +48,38 @@ def register():
     if form.validate_on_submit():
         if safeguarding_markers.refuse_registration(form.email.data, utcnow()):
             db.session.commit()  # the refusal, for coordinators; the person reads nothing about why
-            form.form_errors.append(
-                "We could not create an account with these details. Please contact your programme coordinator."
-            )
+            form.form_errors.append(_REFUSED)
+        elif mode != "open":
+            return _register_to_confirm(form, cohort)
         elif (user := _create_account(form, cohort)) is not None:
             services.start_session(user)
             flash(f"Welcome to PeerPath, {user.name}. Your training starts below.", "success")
             return redirect(url_for("learn.dashboard"))
-    return render_template("auth/register.html", form=form, cohort=cohort)
+    return render_template("auth/register.html", form=form, cohort=cohort, by_email=mode != "open")
+
+
+def _register_to_confirm(form: RegisterForm, cohort):
+    """The account waits for its emailed link; the answer is the same for a taken address."""
+    if _public_url("/") is None:
+        current_app.logger.error("PUBLIC_URL is not set: refusing to email a link built from the Host header")
+        form.form_errors.append("Registration is not set up on this site yet. Ask your coordinator.")
+        return render_template("auth/register.html", form=form, cohort=cohort, by_email=True), 503
+    try:
+        verification.register(
+            form.email.data, form.name.data, form.password.data, cohort.id if cohort else None
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same address registered a moment ago: the same answer
+    session[verification.SENT_TO] = normalise_email(form.email.data)
+    return redirect(url_for("auth.check_email"))
 
 
 def _create_account(form: RegisterForm, cohort) -> User | None:
-    """The new account, or None with the email field's error when another registration of the
-    same email won the race (F13)."""
+    """The new account, or None with the email field's error when the email has an account
+    (F13: the unique index decides, so a race between two registrations is answered the same)."""
     try:
-        user = services.create_user(form.email.data, form.name.data, form.password.data)
+        user = services.create_user(form.email.data, form.name.data, form.password.data, verified=False)
         user.cohort_id = cohort.id if cohort else None
         db.session.commit()
     except IntegrityError:
@@ -67,6 +87,25 @@ def _create_account(form: RegisterForm, cohort) -> User | None:
         form.email.errors.append(_TAKEN)
         return None
     return user
+
+
+_DEACTIVATED = (
+    "This account has been deactivated. Contact your programme coordinator if you think this is wrong."
+)
+_UNCONFIRMED = (
+    "Confirm your email before you log in: follow the link we emailed you when you registered. "
+    "It may be in your spam folder."
+)
+
+
+def _refusal(user: User) -> str | None:
+    """Why someone who typed the right password may still not log in: said only to them, so it
+    reveals nothing to a guesser."""
+    if not user.is_active:
+        return _DEACTIVATED
+    if verification.needs_verification(user):
+        return _UNCONFIRMED
+    return None
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -80,12 +119,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None and not user.is_active:
-            # Said only to someone who knows the password, so it reveals nothing to a guesser.
-            form.form_errors.append(
-                "This account has been deactivated. Contact your programme coordinator if you think this is wrong."
-            )
-        elif user is not None:
+        if user is None:
+            form.form_errors.append("That email and password do not match an account.")
+        elif refusal := _refusal(user):
+            form.form_errors.append(refusal)
+        else:
             target = services.safe_next(request.args.get("next"))
             db.session.commit()  # an older password hash upgraded to Argon2id
             if user.is_staff and has_second_factor(db.session, user.id):
@@ -95,9 +133,9 @@ def login():
             two_step.forget_login()
             services.start_session(user, remember=form.remember.data)
             return redirect(target or home_url(user))
-        else:
-            form.form_errors.append("That email and password do not match an account.")
-    return render_template("auth/login.html", form=form)
+    unconfirmed = _UNCONFIRMED in form.form_errors
+    mode = verification.registration_mode()
+    return render_template("auth/login.html", form=form, unconfirmed=unconfirmed, registration=mode)
 
 
 def _end_session_here() -> None:
@@ -154,30 +192,23 @@ def change_password():
     return render_template("auth/password.html", form=form, everywhere_form=EmptyForm(prefix="everywhere"))
 
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
-
-
 def _public_url(path: str) -> str | None:
-    """The site's own address for a link in an email: ``PUBLIC_URL``, or on this machine the
-    request's host. Elsewhere None: the Host header is the sender's to choose (F1)."""
-    if current_app.config["PUBLIC_URL"]:
-        return current_app.config["PUBLIC_URL"] + path
-    if request.host.rsplit(":", 1)[0] in LOCAL_HOSTS or request.host in LOCAL_HOSTS:
-        return request.host_url.rstrip("/") + path
-    return None
+    return password_links.public_url(path)
 
 
 def _email_reset_link(user: User) -> None:
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     link = _public_url(url_for("auth.reset_password", token=reset.make_token(user)))
+    # The organisation the trainee knows, not the software's name: ``programme:`` in program.yaml.
+    organisation = current_app.extensions["course"].program.identity.name
     send_email(
         user.email,
-        "Reset your PeerPath password",
+        f"Reset your {organisation} password",
         f"Hello {user.name},\n\n"
-        f"Someone (we hope you) asked to reset the password of your PeerPath account.\n"
+        f"Someone (we hope you) asked to reset the password of your {organisation} training account.\n"
         f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
         "The link works once. If you did not ask for it, ignore this email: "
-        "your password stays as it is.\n",
+        f"your password stays as it is.\n\n{organisation}\n",
     )
 
 
@@ -235,4 +266,4 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
-from . import two_factor_views  # noqa: E402,F401  (the second factor's routes register themselves on bp)
+from . import invitation_views, two_factor_views, verification_views  # noqa: E402,F401  (routes register themselves on bp)

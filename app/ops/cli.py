@@ -21,10 +21,10 @@ from ..content_tools.scenario_graph import scenario_svg
 from ..course.graph import graph_of, path_facts
 from ..extensions import db
 from ..learning.item_stats import GradedAttempt, item_stats
-from ..models import QuizAttempt, Role, User, normalise_email, remove_second_factor, utcnow
+from ..models import Cohort, QuizAttempt, Role, User, normalise_email, remove_second_factor, utcnow
 from ..people import audit, personal_data, safeguarding_markers
 from ..practice.replies import rebuild_review_queue
-from . import mail_cli, matching_cli
+from . import import_cli, mail_cli, matching_cli
 from .backup import BackupRefused, backup_sqlite
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(safeguarding_group)
     matching_cli.init_app(app)
     mail_cli.init_app(app)
+    import_cli.init_app(app)
 
 
 @click.command("create-user")
@@ -60,17 +61,27 @@ def init_app(app: Flask) -> None:
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting."
 )
-def create_user_command(email: str, name: str, role: str, password_stdin: bool) -> None:
-    """Create an account, e.g. a coordinator: create-user EMAIL --role coordinator --name "Full Name"."""
+@click.option(
+    "--cohort", "cohort_name", help="Put the person in this cohort (its name, as coordinators see it)."
+)
+def create_user_command(
+    email: str, name: str, role: str, password_stdin: bool, cohort_name: str | None
+) -> None:
+    """Create an account, e.g. a coordinator: create-user EMAIL --role coordinator --name "Full Name".
+    Whoever runs this vouches for the email, so the account counts as confirmed."""
     if db.session.scalar(select(User.id).where(User.email == normalise_email(email))):
         raise click.ClickException(f"an account for {email} already exists")
+    cohort = db.session.scalar(select(Cohort).where(Cohort.name == cohort_name)) if cohort_name else None
+    if cohort_name and cohort is None:
+        raise click.ClickException(f"no cohort named {cohort_name!r}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"the password must be at least {MIN_PASSWORD} characters")
-    user = create_user(email, name, password, Role(role))
+    user = create_user(email, name, password, Role(role), verified=True)
+    user.cohort_id = cohort.id if cohort else None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} ({user.name}).")
 
@@ -88,7 +99,7 @@ def seed_demo_command(trainees: int, seed: int | None) -> None:
     """Create the demo accounts (once) and print how to log in with them; optionally many demo trainees."""
     for email, name, role, password in DEMO_ACCOUNTS:
         if not db.session.scalar(select(User.id).where(User.email == email)):
-            create_user(email, name, password, role)
+            create_user(email, name, password, role, verified=True)
     db.session.commit()
     if trainees:
         started = time.perf_counter()

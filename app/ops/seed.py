@@ -165,6 +165,7 @@ def _create_users(
                 "role": Role.TRAINEE.value,
                 "session_version": 1,
                 "created_at": registered,
+                "email_verified_at": registered,  # demo accounts log in whatever the registration mode
                 "cohort_id": cohort_ids[n // TRAINEES_PER_COHORT],
                 "seconds_on_task": 0,
                 "standing_stale": True,

@@ -19,9 +19,11 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth.services import create_user
-from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.models import Role
+
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
+from .emailed import LIVE_APPS, emailed_link
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,11 +40,11 @@ STAFF_PASSWORD = "browser staff password"
 
 
 def browser_program() -> str:
-    """The shipped program cut down to one module and one role-play, so a journey fits a test;
+    """The tests' program cut down to one module and one role-play, so a journey fits a test;
     its training standards stay (the modules name them), recorded requirements and the review of
     typed replies are left out,
     and pacing is off (the web suite tests it with a clock it controls)."""
-    program = yaml.safe_load((PROJECT_ROOT / "content" / "program.yaml").read_text())
+    program = yaml.safe_load((FIXTURE_CONTENT / "program.yaml").read_text())
     program.update(
         modules=[{"module": "active-listening"}],
         scenarios=[{"scenario": "quiet-first-week"}],
@@ -75,8 +77,8 @@ def playwright_browser():
 def serve(root: Path, program_text: str | None = None):
     """The app served over HTTP from a thread on a copy of the course under ``root`` (with
     ``program_text`` as its program.yaml when given), with a coordinator, an author and an admin."""
-    shutil.copytree(PROJECT_ROOT / "content", root / "content")
-    shutil.copytree(PROJECT_ROOT / "quizzes", root / "quizzes")
+    shutil.copytree(FIXTURE_CONTENT, root / "content")
+    shutil.copytree(FIXTURE_QUIZZES, root / "quizzes")
     if program_text is not None:
         (root / "content" / "program.yaml").write_text(program_text)
     app = create_app(
@@ -99,6 +101,7 @@ def serve(root: Path, program_text: str | None = None):
     thread.start()
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_APPS[server.url] = app
     try:
         yield server
     finally:
@@ -116,7 +119,7 @@ def live_server(tmp_path_factory, playwright_browser):
 
 @pytest.fixture(scope="session")
 def full_live_server(tmp_path_factory, playwright_browser):
-    """The shipped course whole: every module, role-play and requirement staff record."""
+    """The tests' course whole: every module, role-play and requirement staff record."""
     with serve(tmp_path_factory.mktemp("full")) as server:
         yield server
 
@@ -151,4 +154,8 @@ def register(page, base: str, name: str, email: str, password: str = "a long tra
     page.fill("#password", password)
     page.fill("#confirm", password)
     page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/register" not in url)
+    if page.url == f"{base}/auth/confirm-email":  # registration: verify_email, as shipped
+        page.goto(emailed_link(base, email.lower(), "/auth/confirm-email/"))
+        log_in(page, base, email, password)
     page.wait_for_url(f"{base}/")

@@ -10,8 +10,10 @@ from app.models import Role, User
 
 from ..conftest import PASSWORD, Auth
 from ..html import csrf_token, elements, text_of
+from ..registration import open_registration  # noqa: F401  (a fixture)
 
 
+@pytest.mark.usefixtures("open_registration")
 def test_register_creates_a_logged_in_trainee(client, auth, app):
     response = auth.register("Amara Okafor", "Amara@Example.org")
     assert response.status_code == 302 and response.headers["Location"] == "/"
@@ -41,6 +43,7 @@ def test_register_rerenders_with_field_errors(client, auth, name, email, passwor
     assert elements(response.text, "input", name="email")[0]["value"] == email  # typed input kept
 
 
+@pytest.mark.usefixtures("open_registration")
 def test_register_refuses_a_duplicate_email_whatever_its_case(auth, make_user):
     make_user(email="taken@example.org")
     response = auth.register("Someone", "TAKEN@example.org")

@@ -7,16 +7,18 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from app.auth import forms as auth_forms
 from app.auth import services, throttle
 from app.extensions import db
-from app.models import User, normalise_email
+from app.models import User, normalise_email, utcnow
 
 from ..conftest import PASSWORD, Auth
 from ..html import csrf_token
+from ..registration import open_registration  # noqa: F401  (a fixture)
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.9"}
 
@@ -198,6 +200,7 @@ def test_f7_registration_is_throttled_per_address(app, client, auth):
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
+@pytest.mark.usefixtures("open_registration")
 def test_f13_a_registration_that_loses_the_race_gets_a_form_error_not_a_500(
     app, auth, make_user, monkeypatch
 ):
@@ -210,6 +213,7 @@ def test_f13_a_registration_that_loses_the_race_gets_a_form_error_not_a_500(
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
+@pytest.mark.usefixtures("open_registration")
 def test_f13_simultaneous_registrations_of_one_email_give_one_account(app):
     threads = 8
     clients = [app.test_client() for _ in range(threads)]
@@ -232,6 +236,7 @@ def test_f13_simultaneous_registrations_of_one_email_give_one_account(app):
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
+@pytest.mark.usefixtures("open_registration")
 def test_i7_look_alike_emails_are_refused_as_duplicates(app, auth):
     assert auth.register("Trainee Two", "trainee2@example.org").status_code == 302
     for look_alike in ("ｔｒａｉｎｅｅ2@example.org", "TRAİNEE2@example.org", "  TRAINEE2@EXAMPLE.ORG "):
@@ -255,7 +260,12 @@ def test_i7_normalised_emails_log_in_the_same_account(app, client, auth, make_us
 
 def test_i1_passwords_are_hashed_with_argon2id_and_old_scrypt_hashes_upgraded_at_login(app, auth):
     with app.app_context():
-        user = User(email="old@example.org", name="Old", password_hash=generate_password_hash(PASSWORD))
+        user = User(
+            email="old@example.org",
+            name="Old",
+            password_hash=generate_password_hash(PASSWORD),
+            email_verified_at=utcnow(),
+        )
         db.session.add(user)
         db.session.commit()
     assert auth.login("old@example.org", "wrong password here").status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, func, select
 
 from app.extensions import db
@@ -9,6 +10,7 @@ from app.models import Reflection, SectionView
 
 from ..conftest import Auth
 from ..html import csrf_token, elements, text_of
+from ..registration import open_registration  # noqa: F401  (a fixture)
 
 
 def course(app):
@@ -19,6 +21,7 @@ def progress_bars(html: str) -> dict[str, tuple[int, int]]:
     return {p["data-module"]: (int(p["value"]), int(p["max"])) for p in elements(html, "progress")}
 
 
+@pytest.mark.usefixtures("open_registration")
 def test_the_whole_path_register_read_and_progress_survives_logging_in_again(app, client, auth):
     auth.register("Lena Park", "lena@example.org")
     modules = course(app).modules
