@@ -46,12 +46,15 @@ test: install-test tools
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-# Benchmarks (not tests): gunicorn with 2 workers on 10,000 seeded trainees; PG=1 for PostgreSQL.
+# Benchmarks (not tests): gunicorn with 2 workers on 10,000 seeded trainees, then an import of
+# 10,000 trainees from a CSV file; PG=1 for PostgreSQL.
 bench: install-test
 ifeq ($(PG),1)
 	.ci/with-postgres $(BIN)/python -m bench.run --pg
+	.ci/with-postgres $(BIN)/python -m bench.imports --pg
 else
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.imports
 endif
 
 # docs/screenshots/*.png for the README, and the UX figures (first action, list height).

@@ -77,6 +77,8 @@ class Event(NamedTuple):
     at: datetime
     module_versions: Mapping[str, int] = MappingProxyType({})  # sign_off: what it was earned on
     certificate_id: str | None = None
+    # A sign-off brought in by an import: certified before PeerPath, by someone the file names.
+    prior: bool = False
 
 
 @dataclass(frozen=True)

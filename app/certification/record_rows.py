@@ -64,3 +64,4 @@ class EventRow(NamedTuple):
     at: datetime
     id: int
     module_versions: dict
+    prior: bool | None  # a sign-off imported from before PeerPath

@@ -203,6 +203,7 @@ KINDS = (
             "at": ("at", CertificationEvent.at),
             "id": ("int1", CertificationEvent.id),
             "module_versions": ("long_text", CertificationEvent.module_versions),
+            "prior": ("flag", CertificationEvent.prior_certifier.is_not(None)),
         },
         decode={"module_versions": lambda text: json.loads(text) if text else {}},
         where=lambda _: standing_decisions(),  # a decision voided as made in error never counted
@@ -314,7 +315,7 @@ def records_of(rows: TraineeRows) -> Records:
         ),
         minutes_on_task=rows.seconds_on_task / 60,
         events=tuple(
-            Event(r.kind, r.at, r.module_versions, r.certificate_id)
+            Event(r.kind, r.at, r.module_versions, r.certificate_id, bool(r.prior))
             for r in sorted(rows.event, key=lambda r: (r.at, r.id))
         ),
         requirement_records=tuple(

@@ -66,6 +66,7 @@ def standing(program: Program, course: Course, records: Records, now: datetime) 
     checklist = items + ((_sign_off_item(last_signoff),) if program.sign_off else ())
     revoked = _revoked(records.events)
     start, versions, certificate_id = _certification_start(program, records, items, met, last_signoff)
+    prior = last_signoff is not None and last_signoff.prior and start == last_signoff.at
     if start is None:
         if revoked:
             return Standing(Status.REVOKED, checklist)
@@ -79,7 +80,7 @@ def standing(program: Program, course: Course, records: Records, now: datetime) 
         )
         return Standing(Status.IN_TRAINING if active else Status.NOT_STARTED, checklist)
     return _certified(
-        program, course, records, now, items, checklist, start, versions, certificate_id, revoked
+        program, course, records, now, items, checklist, start, versions, certificate_id, revoked, prior
     )
 
 
@@ -96,7 +97,9 @@ def _sign_off_item(last_signoff: Event | None) -> Requirement:
 
 def _certification_start(program, records, items, met, last_signoff):
     """When the current certificate started, the module versions it was earned on, and its id."""
-    if program.sign_off:
+    if program.sign_off or (last_signoff is not None and last_signoff.prior and not met):
+        # A certification imported from before PeerPath starts a certificate whether or not the
+        # programme asks for sign-off: it stands for training done elsewhere.
         if last_signoff is None:
             return None, {}, None
         return last_signoff.at, dict(last_signoff.module_versions), last_signoff.certificate_id
@@ -112,8 +115,11 @@ def _certification_start(program, records, items, met, last_signoff):
     return start, versions, None
 
 
-def _certified(program, course, records, now, items, checklist, start, versions, certificate_id, revoked):
-    """The standing of a trainee who was certified at ``start``: valid, due for renewal, expired."""
+def _certified(
+    program, course, records, now, items, checklist, start, versions, certificate_id, revoked, prior
+):
+    """The standing of a trainee who was certified at ``start``: valid, due for renewal, expired.
+    ``prior``: the certificate was imported, earned before PeerPath."""
     validity = timedelta(days=program.validity_days)
     window = timedelta(days=program.renewal_window_days)
     cycle_start = start
@@ -130,6 +136,10 @@ def _certified(program, course, records, now, items, checklist, start, versions,
     # A changed safeguarding procedure asks certified mentors to acknowledge it again; they stay
     # valid meanwhile (renewal due), as they did know the procedure it replaces.
     reacknowledge = _stale_acknowledgements(program, records, recorded)
+    if prior and cycle_start == start:
+        # What PeerPath itself assesses could not have been done before it: until the first
+        # renewal it is asked for (renewal due), and binds as usual from then on.
+        reacknowledge.update(_assessed_in_peerpath(program, recorded))
     recorded = [item for item in recorded if item.target not in reacknowledge]
     if any(not item.done for item in recorded):
         expires = min(expires, now)  # a screening or training record missing or lapsed: not valid now
@@ -172,12 +182,19 @@ def _stale_acknowledgements(program: Program, records: Records, recorded) -> dic
     }
 
 
+def _assessed_in_peerpath(program: Program, recorded) -> dict[str, str]:
+    """Undone items PeerPath assesses itself (an acknowledgement, a rubric-scored observation)."""
+    assessed = {r.id for r in program.requirements if r.kind == "acknowledge" or r.rubric}
+    return {item.target: item.title for item in recorded if not item.done and item.target in assessed}
+
+
 def _changed_modules(program: Program, course: Course, records: Records, versions: dict) -> tuple[str, ...]:
     """Modules raised in version since the certificate, not yet passed again on the new version."""
     return tuple(
         m.module_id
         for m in program.modules
-        if course.module_by_id[m.module_id].version > versions.get(m.module_id, 0)
+        if m.quiz_id is not None  # a new version of a local module without a quiz asks nothing again
+        and course.module_by_id[m.module_id].version > versions.get(m.module_id, 0)
         and not any(
             r.quiz_id == m.quiz_id
             and quiz_passes(r, m.quiz_pass_mark)
@@ -201,6 +218,8 @@ def _all_quizzes_passed_between(
     """When every required quiz had been passed again within [start, end], or None."""
     latest = []
     for required in in_force(program.modules, end):
+        if required.quiz_id is None:  # a local module without a quiz has nothing to pass again
+            continue
         passes = [
             r.at
             for r in records.quiz_results

@@ -18,4 +18,13 @@ def staff_only():
     return None
 
 
-from . import correction_views, presenters, reply_views, session_views, views  # noqa: E402,F401  (routes and template helpers register themselves on bp)
+from . import (  # noqa: E402,F401  (routes and template helpers register themselves on bp)
+    cohort_views,
+    correction_views,
+    import_views,
+    presenters,
+    reply_views,
+    report_views,
+    session_views,
+    views,
+)

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import User, utcnow
 from ..practice import observations
 from . import services
+from .cohort_forms import MoveCohortForm
 from .forms import (
     CorrectionForm,
     DoNotReengageForm,
@@ -30,6 +31,7 @@ from .forms import (
     SignOffForm,
     VoidForm,
 )
+from .live_hours import hours_in, hours_text
 from .practice_forms import observation_form
 from .record import mentor_record
 
@@ -58,6 +60,7 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
     checklist = about_the_mentor(course, record.mentor.name, record.standing.requirements)
     return _sign_off_term(course, record.standing) | {
         "checklist": checklist,
+        "live_hours": _live_hours(course, record.records),
         "missing": [item for item in checklist if not item.done],
         "can_revoke": record.standing.status in VALID,
         "forms": forms,
@@ -88,7 +91,16 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
         "sign_off_refusal": duties.sign_off_refusal(course.program, current_user, mentor.id),
         "revoke_form": RevokeForm(),
         "reinstate_form": ReinstateForm(),
+        "move_form": MoveCohortForm(formdata=None, cohort=str(mentor.cohort_id or "")).with_choices(
+            services.cohorts()
+        ),
     }
+
+
+def _live_hours(course: Course, records) -> str | None:
+    """The hours of live training the checklist counts, as the summary prints them."""
+    hours = hours_in(course.program, records, utcnow())
+    return None if hours is None else hours_text(hours)
 
 
 def _requirement_form(course: Course, required: ProgramRequirement) -> FlaskForm:

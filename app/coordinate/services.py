@@ -4,8 +4,9 @@ cohorts and their funnels, names for logs, the latest records for the CSV export
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     and_,
@@ -27,7 +28,9 @@ from ..models import (
     TrainingSession,
     User,
     current_requirement_records,
+    utcnow,
 )
+from ..people import audit
 from ..people.roster import MATCHABLE, matchable_now, status_is
 
 
@@ -92,6 +95,39 @@ def create_cohort(name: str) -> Cohort:
     db.session.add(cohort)
     db.session.flush()
     return cohort
+
+
+def move_trainee(mentor: User, cohort_id: int | None, actor_id: int) -> bool:
+    """Put a trainee in another cohort (or none); False when they are in it already. Matching
+    systems see the change, as the feed reports a mentor's cohort."""
+    if mentor.cohort_id == cohort_id:
+        return False
+    names = dict(core_rows(_cohort_choices_statement()))
+    moved = {"from": names.get(mentor.cohort_id), "to": names.get(cohort_id)}
+    audit.record("cohort.trainee_moved", "user", mentor.id, actor_id, **moved)
+    mentor.cohort_id = cohort_id
+    mentor.account_changed_at = utcnow()
+    return True
+
+
+def rotate_invite(cohort: Cohort, actor_id: int) -> None:
+    """A new invite link for the cohort: the old one says it is no longer valid."""
+    cohort.invite_code = secrets.token_urlsafe(16)
+    audit.record("cohort.invite_rotated", "cohort", cohort.id, actor_id, name=cohort.name)
+
+
+def invite_end(last_day: date | None, zone: ZoneInfo) -> datetime | None:
+    """The moment a link that works to the end of ``last_day`` (in the programme's zone) stops."""
+    if last_day is None:
+        return None
+    return datetime.combine(last_day + timedelta(days=1), time(), zone).astimezone(UTC)
+
+
+def set_invite_end(cohort: Cohort, last_day: date | None, zone: ZoneInfo, actor_id: int) -> None:
+    """The link works to the end of ``last_day`` where the programme runs; None keeps it open."""
+    cohort.invite_expires_at = invite_end(last_day, zone)
+    ends = last_day.isoformat() if last_day else None
+    audit.record("cohort.invite_end_set", "cohort", cohort.id, actor_id, name=cohort.name, last_day=ends)
 
 
 def names_of(user_ids: set[int]) -> dict[int, str]:

@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from ..certification import duties
@@ -29,7 +28,6 @@ from ..practice import replies
 from ..web.forms import link_args
 from . import bp, export, mentor_page, presenters, services
 from .forms import (
-    CohortForm,
     DoNotReengageForm,
     ExternalIdForm,
     MentorFilterForm,
@@ -37,7 +35,9 @@ from .forms import (
     RequirementForm,
     RevokeForm,
     SignOffForm,
+    stalled_words,
 )
+from .reports import local_midnight
 
 REFUSALS_SHOWN_FOR = timedelta(days=90)
 
@@ -59,8 +59,10 @@ def _filters() -> tuple[MentorFilterForm, roster.MentorFilter]:
         SelectChoice("", "Any cohort"),
         *(SelectChoice(str(c.id), c.name) for c in services.cohort_choices()),
     ]
+    form.stalled.description = stalled_words(_course().program.stalled_after_days)
     form.read()
     cohort = int(form.cohort.data) if form.cohort.data and form.cohort.data.isdigit() else None
+    zone, start, end = _course().program.zone, form["from"].data, form.to.data
     return form, roster.MentorFilter(
         q=(form.q.data or "").strip(),
         status=form.status.data or "",
@@ -70,6 +72,8 @@ def _filters() -> tuple[MentorFilterForm, roster.MentorFilter]:
         sort=form.sort.data or "name",
         descending=form.order.data == "desc",
         page=form.page.data or 1,
+        registered_from=local_midnight(start, zone) if start else None,
+        registered_before=local_midnight(end + timedelta(days=1), zone) if end else None,
     )
 
 
@@ -78,7 +82,8 @@ def mentors():
     """List trainees with their status and progress: filter, search, sort, page."""
     _refresh_standings()
     form, filters = _filters()
-    rows, total = roster.mentor_page(filters, utcnow())
+    now = utcnow()
+    rows, total = roster.mentor_page(filters, now)
     pages = max(1, -(-total // roster.PAGE_SIZE))
     args = link_args(form)
     if filters.page > pages:  # an old or hand-typed link past the end: the last page there is
@@ -87,6 +92,8 @@ def mentors():
         "coordinate/mentors.html",
         form=form,
         rows=rows,
+        hours=presenters.live_hours(_course().program, rows, now),
+        now=now,
         total=total,
         page=filters.page,
         pages=pages,
@@ -103,7 +110,9 @@ def mentors_csv():
     _refresh_standings()
     _, filters = _filters()
     now = utcnow()
-    return _csv(export.mentors_csv(_course(), filters, now), f"peerpath-mentors-{now:%Y-%m-%d}.csv")
+    leavers = request.args.get("leavers") != "0"  # deactivated and erased people, unless "0"
+    chunks = export.mentors_csv(_course(), filters, now, leavers=leavers)
+    return _csv(chunks, f"peerpath-mentors-{now:%Y-%m-%d}.csv")
 
 
 def _csv(chunks, filename: str) -> Response:
@@ -271,35 +280,6 @@ def _decide(user_id: int, kind: str, form, allowed, refused: str, done: str):
     else:
         flash(" ".join(form.reason.errors) or "The form could not be accepted.", "error")
     return redirect(url_for("coordinate.mentor", user_id=mentor.id))
-
-
-@bp.route("/cohorts", methods=("GET", "POST"))
-def cohorts():
-    """List cohorts with their invite links and funnels; create a cohort."""
-    form = CohortForm()
-    if form.validate_on_submit():
-        try:
-            cohort = services.create_cohort(form.name.data)
-            db.session.commit()
-        except (IntegrityError, services.CohortNameTaken):
-            db.session.rollback()
-            form.name.errors.append("A cohort with this name exists already.")
-        else:
-            flash(
-                f"Cohort “{cohort.name}” created. Share its invite link with the trainees who should join it.",
-                "success",
-            )
-            return redirect(url_for("coordinate.cohorts"))
-    _refresh_standings()
-    page = render_template(
-        "coordinate/cohorts.html",
-        form=form,
-        cohorts=services.cohorts(),
-        funnels=services.cohort_funnels(utcnow()),
-        since_opened=services.SINCE_OPENED,
-        now_counts=services.NOW,
-    )
-    return page, 422 if form.errors else 200
 
 
 @bp.get("/standards")

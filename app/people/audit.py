@@ -31,6 +31,8 @@ ACTIONS = {
     "account.reactivated": "Reactivated account",
     "account.deleted": "Deleted account and its records",
     "account.password_reset": "Reset password by email link",
+    "account.email_verified": "Confirmed their email by the emailed link",
+    "account.invitation_accepted": "Accepted an invitation and chose a password",
     "account.second_factor_enrolled": "Set up two-step login (an authenticator app)",
     "account.second_factor_removed": "Turned off two-step login",
     "account.second_factor_reset": "Reset two-step login (a lost device)",
@@ -42,6 +44,10 @@ ACTIONS = {
     "webhook.created": "Registered a webhook endpoint",
     "webhook.enabled": "Resumed a webhook endpoint",
     "webhook.disabled": "Paused a webhook endpoint",
+    "people.imported": "Imported trainees and their history from a CSV file",
+    "cohort.trainee_moved": "Moved a trainee to another cohort",
+    "cohort.invite_rotated": "Replaced a cohort's invite link (the old one stops working)",
+    "cohort.invite_end_set": "Set the day a cohort's invite link stops working",
 }
 
 PAGE_SIZE = 50
