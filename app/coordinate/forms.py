@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..certification.status import STATUS_LABELS, Status
 from ..people.roster import MATCHABLE, REPLIES_TO_REVIEW
 from ..web.forms import QueryForm, QuerySelectField, reason_field
+from .report_forms import QueryDateField
 
 LAPSING_DAYS = (30, 60, 90)
 SORTS = {
@@ -25,6 +26,7 @@ SORTS = {
     "activity": "Last activity",
     "quiz": "Quiz average",
     "scenario": "Role-play average",
+    "waiting": "Waiting since",
 }
 
 
@@ -43,7 +45,7 @@ class MentorFilterForm(QueryForm):
         validators=[Optional()],
     )
     cohort = QuerySelectField("Cohort", choices=[SelectChoice("", "Any cohort")], validators=[Optional()])
-    stalled = BooleanField("Stalled: no activity for 14 days")
+    stalled = BooleanField("Stalled")  # the days, from program.yaml, go in by stalled_words
     lapsing = QuerySelectField(
         "Certificate ends",
         choices=[
@@ -65,6 +67,23 @@ class MentorFilterForm(QueryForm):
         validators=[Optional()],
     )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+    to = QueryDateField("Registered to")
+
+
+# The query string says ``from``, a word Python keeps for itself: the field is added by name.
+setattr(  # noqa: B010
+    MentorFilterForm,
+    "from",
+    QueryDateField("Registered from"),
+)
+
+
+def stalled_words(days: int) -> str:
+    """What the "Stalled" filter finds, in plain words, with the programme's own number of days."""
+    return (
+        f"Started but nothing done for {days} days, never started {days} days after registering or"
+        f" being invited, or awaiting review by staff for over {days} days"
+    )
 
 
 class DayField(DateField):

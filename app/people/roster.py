@@ -1,6 +1,7 @@
 """Who is in training: the trainee list coordinators filter, sort, page and export. A constant
-number of SQL statements per page, however many trainees. (Matching systems read ``matching.feed``,
-which shares the status rules here.)"""
+number of SQL statements per page, however many trainees. The filters, sorts and status rules are
+in ``people.roster_filters`` (matching systems read ``matching.feed``, which shares the status
+rules)."""
 
 from __future__ import annotations
 
@@ -11,41 +12,41 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    bindparam,
-    case,
-    column,
-    exists,
-    false,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-    table,
-)
+from sqlalchemy import Integer, bindparam, func, select
 
 from ..extensions import db
-from ..models import (
-    Cohort,
-    ReplyAwaitingReview,
-    Role,
-    Standing,
-    User,
-)
+from ..models import Cohort, Standing, User
 from ..models.base import UTCDateTime
-from ..models.search import SHORTEST_INDEXED, searchable_text
+from ..models.search import SHORTEST_INDEXED
+from .roster_filters import (  # the status rules are read from here by other packages too
+    MATCHABLE,
+    REPLIES_TO_REVIEW,
+    SORT_COLUMNS,
+    STANDINGS_SORTS,
+    effective_status,
+    entered_status,
+    filtered,
+    like_escaped,
+    matchable_now,
+    ordering,
+    stalled,
+    status_is,
+)
+
+__all__ = [
+    "MATCHABLE",
+    "PAGE_SIZE",
+    "REPLIES_TO_REVIEW",
+    "MentorFilter",
+    "MentorRow",
+    "effective_status",
+    "like_escaped",
+    "matchable_now",
+    "stalled",
+    "status_is",
+]
 
 PAGE_SIZE = 50
-STALLED_AFTER = timedelta(days=14)
-# The list's status filter also offers this: every status in which a mentor may be matched.
-MATCHABLE = "matchable"
-# ... and this: trainees with a typed role-play reply that counts and is not yet scored.
-REPLIES_TO_REVIEW = "replies_to_review"
-USER_SEARCH = table("user_search", column("rowid"))  # app/models/search.py
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class MentorFilter:
     sort: str = "name"
     descending: bool = False
     page: int = 1
+    # Registered in [registered_from, registered_before): the period filter, as UTC moments.
+    registered_from: datetime | None = None
+    registered_before: datetime | None = None
+    # Deactivated accounts too: the CSV's leavers, never the on-screen list.
+    deactivated: bool = False
 
 
 class MentorRow(NamedTuple):
@@ -78,50 +84,10 @@ class MentorRow(NamedTuple):
     certified_at: datetime | None
     expires_at: datetime | None
     external_id: str | None
-
-
-def effective_status(now: datetime):
-    """The stored status moved on by time: a certificate's renewal window and expiry come by themselves."""
-    return case(
-        (Standing.status.is_(None), literal("not_started")),
-        (
-            and_(Standing.status.in_(["certified", "renewal_due"]), Standing.expires_at <= now),
-            literal("expired"),
-        ),
-        (and_(Standing.status == "certified", Standing.renewal_opens_at <= now), literal("renewal_due")),
-        else_=Standing.status,
-    )
-
-
-def status_is(status: str, now: datetime):
-    """``effective_status(now) == status``, written so the database can use the status index."""
-    expired_by_time = and_(Standing.status.in_(["certified", "renewal_due"]), Standing.expires_at <= now)
-    still_valid = or_(Standing.expires_at.is_(None), Standing.expires_at > now)
-    if status == "expired":
-        return or_(Standing.status == "expired", expired_by_time)
-    if status == "renewal_due":
-        return and_(
-            still_valid,
-            or_(
-                Standing.status == "renewal_due",
-                and_(Standing.status == "certified", Standing.renewal_opens_at <= now),
-            ),
-        )
-    if status == "certified":
-        return and_(
-            Standing.status == "certified",
-            still_valid,
-            or_(Standing.renewal_opens_at.is_(None), Standing.renewal_opens_at > now),
-        )
-    return Standing.status == status  # the others do not change with time
-
-
-def matchable_now(now: datetime):
-    """Valid certificate (its expiry counts lapsed screening records too) and an active account:
-    the one definition behind the list's "can be matched now" filter and the cohort counts."""
-    # certification.facts.VALID, spelled out: people may not import certification (a cycle).
-    valid = or_(status_is("certified", now), status_is("renewal_due", now))
-    return and_(User.deactivated_at.is_(None), valid)
+    registered_at: datetime
+    status_changed_at: datetime | None  # when they entered their current status ("waiting since")
+    seconds_on_task: int
+    deactivated_at: datetime | None  # set only when the filters asked for deactivated accounts
 
 
 @dataclass(frozen=True)
@@ -136,6 +102,9 @@ class _Shape:
     sort: str
     descending: bool
     reviewed: tuple[str, ...] = ()  # the role-plays whose replies are reviewed, for that filter
+    registered_from: bool = False
+    registered_before: bool = False
+    deactivated: bool = False
 
     @classmethod
     def of(cls, filters: MentorFilter) -> _Shape:
@@ -149,7 +118,14 @@ class _Shape:
             sort,
             filters.descending,
             _reviewed_scenarios() if filters.status == REPLIES_TO_REVIEW else (),
+            filters.registered_from is not None,
+            filters.registered_before is not None,
+            filters.deactivated,
         )
+
+
+def _stalled_after_days() -> int:
+    return current_app.extensions["course"].program.stalled_after_days
 
 
 def _reviewed_scenarios() -> tuple[str, ...]:
@@ -171,14 +147,11 @@ def _values(filters: MentorFilter, now: datetime) -> dict:
         "pattern": "%" + like_escaped(filters.q.lower()) + "%",
         "phrase": '"' + filters.q.replace('"', '""') + '"',  # FTS5 syntax: the text as one phrase
         "cohort_id": filters.cohort_id,
-        "stalled_before": now - STALLED_AFTER,
+        "stalled_before": now - timedelta(days=_stalled_after_days()),
         "lapsing_before": now + timedelta(days=filters.lapsing_days or 0),
+        "registered_from": filters.registered_from,
+        "registered_before": filters.registered_before,
     }
-
-
-def like_escaped(text: str) -> str:
-    """Searched as text: ``%`` and ``_`` typed by a coordinator are not wildcards."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def trainee_query(filters: MentorFilter, now: datetime):
@@ -223,7 +196,7 @@ def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
     """Every matching trainee, streamed in order, for the CSV export."""
     shape = _Shape.of(filters)
     result = db.session.execute(
-        _trainee_statement(shape).order_by(*_ordering(shape)).execution_options(yield_per=1000),
+        _trainee_statement(shape).order_by(*ordering(shape)).execution_options(yield_per=1000),
         _values(filters, now),
     )
     yield from result
@@ -231,7 +204,7 @@ def mentor_rows(filters: MentorFilter, now: datetime) -> Iterator:
 
 @lru_cache(maxsize=512)  # one per shape of filters in use
 def _trainee_statement(shape: _Shape):
-    return _filtered(_trainee_columns(), shape, bindparam("now", type_=UTCDateTime()))
+    return filtered(_trainee_columns(), shape, bindparam("now", type_=UTCDateTime()))
 
 
 @cache
@@ -254,6 +227,10 @@ def _trainee_columns():
             Standing.certified_at,
             Standing.expires_at,
             User.external_id,
+            User.created_at.label("registered_at"),
+            entered_status(now).label("status_changed_at"),
+            User.seconds_on_task,
+            User.deactivated_at,
         )
         .select_from(User)
         # Every trainee has a stored standing once refresh_stale has run, as every reader of
@@ -279,7 +256,7 @@ def _page_statement(shape: _Shape):
         return (
             _trainee_statement(shape)
             .add_columns(total)
-            .order_by(*_ordering(shape))
+            .order_by(*ordering(shape))
             .limit(limit)
             .offset(offset)
         )
@@ -287,8 +264,8 @@ def _page_statement(shape: _Shape):
     if _reads_standings(shape):
         matches = matches.join(Standing, Standing.user_id == User.id)
     matches = (
-        _filtered(matches, shape, bindparam("now", type_=UTCDateTime()))
-        .order_by(*_ordering(shape))
+        filtered(matches, shape, bindparam("now", type_=UTCDateTime()))
+        .order_by(*ordering(shape))
         .limit(limit)
         .offset(offset)
         .subquery("matches")
@@ -297,7 +274,7 @@ def _page_statement(shape: _Shape):
         _trainee_columns()
         .add_columns(matches.c.total)
         .join(matches, matches.c.id == User.id)
-        .order_by(*_ordering(shape))
+        .order_by(*ordering(shape))
     )
 
 
@@ -308,83 +285,9 @@ def _count_statement(shape: _Shape):
     query = select(func.count()).select_from(User)
     if shape.status or shape.stalled or shape.lapsing:
         query = query.join(Standing, Standing.user_id == User.id)
-    return _filtered(query, shape, bindparam("now", type_=UTCDateTime()))
+    return filtered(query, shape, bindparam("now", type_=UTCDateTime()))
 
 
 def _reads_standings(shape: _Shape) -> bool:
     """Whether the filters or the sort read a standings column (every trainee has a standing)."""
     return bool(shape.status or shape.stalled or shape.lapsing) or shape.sort in STANDINGS_SORTS
-
-
-def _filtered(query, shape: _Shape, now):
-    """The list's filters, shared by the rows and the count."""
-    # A deactivated account is no longer a mentor in training, nor one to match.
-    query = query.where(User.role == Role.TRAINEE.value, User.deactivated_at.is_(None))
-    if shape.search == "index":
-        matches = select(USER_SEARCH.c.rowid).where(
-            literal_column("user_search").op("MATCH")(bindparam("phrase", type_=String))
-        )
-        query = query.where(User.id.in_(matches))
-    elif shape.search == "trigram":
-        query = query.where(searchable_text().like(bindparam("pattern", type_=String), escape="\\"))
-    elif shape.search == "like":
-        pattern = bindparam("pattern", type_=String)
-        query = query.where(
-            or_(func.lower(User.name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\"))
-        )
-    if shape.status == MATCHABLE:
-        query = query.where(matchable_now(now))
-    elif shape.status == REPLIES_TO_REVIEW:
-        query = query.where(_has_replies_to_review(shape.reviewed))
-    elif shape.status:
-        query = query.where(status_is(shape.status, now))
-    if shape.by_cohort:
-        query = query.where(User.cohort_id == bindparam("cohort_id", type_=Integer))
-    if shape.lapsing:
-        # Still valid, ending soon: the certificate's own end or a screening record's lapse.
-        query = query.where(
-            matchable_now(now),
-            Standing.expires_at <= bindparam("lapsing_before", type_=UTCDateTime()),
-        )
-    if shape.stalled:
-        # Stalled: started but not finished, and nothing done for two weeks.
-        query = query.where(
-            User.last_activity_at < bindparam("stalled_before", type_=UTCDateTime()),
-            Standing.status.in_(["in_training", "not_started"]),  # neither changes with time
-        )
-    return query
-
-
-def _has_replies_to_review(scenario_ids: tuple[str, ...]):
-    """A reply of this trainee in the coordinators' queue (models.ReplyAwaitingReview) for a
-    required role-play; with no reply review in the program, nobody."""
-    if not scenario_ids:
-        return false()
-    return exists().where(
-        ReplyAwaitingReview.user_id == User.id, ReplyAwaitingReview.scenario_id.in_(scenario_ids)
-    )
-
-
-# (column, may it be NULL): NULLS LAST only where it can matter, so the name and email sorts can
-# walk an index and stop after one page instead of sorting every trainee.
-SORT_COLUMNS = {
-    "name": (lambda: func.lower(User.name), False),
-    "email": (lambda: User.email, False),
-    "status": (lambda: Standing.status, True),
-    "progress": (lambda: Standing.progress, True),
-    # Never active yet: placed by when they registered, so the column has no gaps to sort around.
-    "activity": (lambda: func.coalesce(User.last_activity_at, User.created_at), False),
-    "quiz": (lambda: Standing.quiz_best_mean, True),
-    "scenario": (lambda: Standing.scenario_best_mean, True),
-}
-
-
-STANDINGS_SORTS = {"status", "progress", "quiz", "scenario"}
-
-
-def _ordering(shape: _Shape):
-    make, nullable = SORT_COLUMNS[shape.sort]
-    column = make()
-    ordered = column.desc() if shape.descending else column.asc()
-    tie = User.id.desc() if shape.descending else User.id.asc()
-    return (ordered.nulls_last() if nullable else ordered), tie

@@ -30,12 +30,17 @@ ROW = MentorRow(
     certified_at=None,
     expires_at=None,
     external_id="MP-41",
+    registered_at=datetime(2026, 1, 10, 8, 0, tzinfo=UTC),
+    status_changed_at=datetime(2026, 2, 20, 12, 0, tzinfo=UTC),
+    seconds_on_task=95 * 60 + 59,
+    deactivated_at=None,
 )
+NOW = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
 
 
-def cells(app, row: MentorRow) -> dict[str, str]:
+def cells(app, row: MentorRow, hours: dict[int, float] | None = None) -> dict[str, str]:
     with app.test_request_context("/coordinator/"):
-        html = str(mentor_rows([row]))
+        html = str(mentor_rows([row], hours, NOW))
     return {cell["data-column"]: " ".join(cell.text.split()) for cell in elements(html, "td")}
 
 
@@ -45,12 +50,18 @@ def test_each_column_shows_its_own_value(app):
         "name": "Ada Lovelace ada@example.org",
         "cohort": "Spring 2027",
         "status": "In training",
-        "progress": "37%",
+        "progress": "37% · 95 minutes on task min",  # "min" is shown, the words are read
         "quizzes": "2 passed · average best 83%",
         "role-plays": "5 passed · average best 91%",
         "last-activity": "05 Mar 2026",
+        "waiting-since": "20 Feb 2026 · 13 days",
         "valid-until": "—",  # not certified
     }
+    with_hours = cells(app, ROW, {41: 1.5})
+    assert with_hours["progress"] == "37% · 95 minutes on task min · 1.5 hours of live training h"
+    assert cells(app, ROW._replace(status_changed_at=datetime(2026, 3, 5, tzinfo=UTC)))["waiting-since"] == (
+        "05 Mar 2026 · 1 day"
+    )
     certified = cells(app, ROW._replace(status="renewal_due", expires_at=datetime(2027, 1, 9, tzinfo=UTC)))
     assert certified["valid-until"] == "09 Jan 2027"
     with app.test_request_context("/coordinator/"):
