@@ -9,6 +9,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from .identity import Identity
+from .notifications import NotificationRules
 from .practice import ReplyReview, Rubric
 from .procedure import Procedure
 
@@ -287,6 +288,7 @@ class Program:
     stalled_after_days: int = 14
     # The organisation people read on every page, email and certificate (``programme:``).
     identity: Identity = Identity()
+    notifications: NotificationRules = NotificationRules()
 
     @property
     def zone(self) -> ZoneInfo:

@@ -21,6 +21,7 @@ from .model import (
     Scenario,
     TrainingStandard,
 )
+from .notifications import load_notifications
 from .practice import check_pass_total, load_reply_review, load_rubrics
 from .procedure import load_procedure
 from .schema import (
@@ -58,6 +59,7 @@ PROGRAM_FIELDS = {
     "safeguarding": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "registration": Field(one_of(REGISTRATION_MODES), required=False),
     "stalled_after_days": Field(integer(1), required=False),
+    "notifications": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
     "programme": Field(lambda v: None if isinstance(v, dict) else "must be a mapping", required=False),
 }
 # Who may sign off: never the person who recorded the screening (four eyes), or only a lead.
@@ -161,6 +163,7 @@ def load_program(
     reply_review = load_reply_review(data, rubrics, report)
     procedure = load_procedure(data, report)
     identity = load_identity(data, file.parent, report)
+    notifications = load_notifications(data, report)
     recorded = _recorded_requirements(data, rubrics, procedure, report)
     standards = _standards(data, report)
     problems += _unknown_standards(modules, standards, path)
@@ -187,6 +190,7 @@ def load_program(
             registration=data.get("registration", "verify_email"),
             stalled_after_days=data.get("stalled_after_days", 14),
             identity=identity,
+            notifications=notifications,
         ),
         [],
     )

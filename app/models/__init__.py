@@ -15,6 +15,7 @@ from .matching import (
     api_token_cohorts,
     webhook_endpoint_cohorts,
 )
+from .notification import CohortFollower, EmailOptOut, Notification
 from .outbox import OutboxMessage
 from .practice import ReplyAwaitingReview, ReplyScore, counted_replies, counted_runs
 from .progress import ReadingPosition, Reflection, RushedSection, SectionView
@@ -28,6 +29,9 @@ from .second_factor import RecoveryCode, SecondFactor, has_second_factor, remove
 from .user import ROLE_LABELS, Role, SignedInUser, User, normalise_email
 
 __all__ = [
+    "CohortFollower",
+    "EmailOptOut",
+    "Notification",
     "ApiToken",
     "AuditEntry",
     "Base",

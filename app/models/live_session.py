@@ -21,6 +21,10 @@ class TrainingSession(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its time, length or place last changed, and when it was cancelled: the occasions on
+    # which the people signed up are told.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def hours(self) -> float:

@@ -13,6 +13,9 @@ from ..models import (
     AuditEntry,
     CertificationEvent,
     Cohort,
+    CohortFollower,
+    EmailOptOut,
+    Notification,
     OutboxMessage,
     PublishedMentorState,
     QuizAttempt,
@@ -100,6 +103,10 @@ def export_user(user: User) -> dict[str, Any]:
             ),
         ),
         "emails_in_outbox": _rows(OutboxMessage, OutboxMessage.recipient == user.email),
+        "notifications_sent": _rows(Notification, Notification.user_id == user.id),
+        "notifications_about_them": _rows(Notification, Notification.about_user_id == user.id),
+        "email_opt_outs": _rows(EmailOptOut, EmailOptOut.user_id == user.id),
+        "cohorts_followed": _rows(CohortFollower, CohortFollower.user_id == user.id),
         "requirement_records": requirement_records,
         "requirement_records_made_as_staff": _rows(
             RequirementRecord, RequirementRecord.recorded_by == user.id
