@@ -44,11 +44,14 @@ def shown_order(page, question) -> list[str]:
 
 
 def put_in_order(page, question) -> None:
-    """Move items up, one press (and one page load) at a time, until the order is right."""
+    """Move items up, one press (and one page load) at a time, until the order is right; an
+    order drawn right already is confirmed as the answer (an untouched order is unanswered)."""
     for position, option in enumerate(question.options):
         while shown_order(page, question).index(option.id) > position:
             with page.expect_navigation():
                 page.click(f"button[name=move][value='{question.id}:{option.id}:up']")
+    if page.locator(f"#chosen-{question.id}").count():
+        page.check(f"#chosen-{question.id}")
 
 
 def play_best_path(page, server) -> None:
