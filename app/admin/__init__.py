@@ -19,4 +19,4 @@ def admins_only():
     return None
 
 
-from . import matching_views, views  # noqa: E402,F401  (routes register themselves on bp)
+from . import matching_views, outbox_views, views  # noqa: E402,F401  (routes register themselves on bp)

@@ -26,6 +26,7 @@ ACTIONS = {
     "session.attendance": "Took attendance at a live session",
     "session.changed": "Changed a live session",
     "session.cancelled": "Cancelled a live session",
+    "mail.retried": "Queued failed email again",
     "account.role_changed": "Changed role",
     "account.deactivated": "Deactivated account",
     "account.reactivated": "Reactivated account",
@@ -82,6 +83,7 @@ def _thing(subject_type: str, subject_id: int) -> str:
         "session": "live session",
         "webhook": "webhook endpoint",
         "marker": "safeguarding marker",
+        "outbox": "email",
     }.get(subject_type, subject_type) + f" #{subject_id}"
 
 

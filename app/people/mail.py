@@ -7,6 +7,9 @@ same time whether or not the account exists); whatever that could not send waits
 ``flask --app app mail send`` (cron or a systemd timer), which retries with back-off and gives up
 after the last retry, marking the message ``failed``.
 
+A message may carry an HTML part beside its plain text (sent as multipart/alternative) and extra
+headers (the List-Unsubscribe pair of RFC 8058); both wait and retry with it like the text.
+
 Without ``MAIL_SERVER`` (development) each message is printed to the console at once and kept in
 the outbox marked ``printed``. It is printed, not logged: a reset link must not end up in the
 error log.
@@ -20,11 +23,12 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 
 from flask import Flask, after_this_request, current_app, g, has_request_context
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import OutboxMessage, utcnow
@@ -42,38 +46,47 @@ SMTP_TIMEOUT_SECONDS = 15
 LEASE = timedelta(minutes=5)  # longer than any SMTP conversation: a sender owns a message this long
 BATCH = 200
 ERROR_KEPT = 1000
+SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
 
 Sender = Callable[[OutboxMessage], None]
 
 
-def send_email(recipient: str, subject: str, body: str) -> None:
-    """Queue an email in the current transaction; the caller commits, as with any other row."""
+def send_email(
+    recipient: str, subject: str, body: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> OutboxMessage:
+    """Queue an email in the current transaction; the caller commits, as with any other row.
+
+    ``body`` is the plain-text part; ``html``, when given, is sent beside it as the HTML
+    alternative; ``headers`` are extra header lines (List-Unsubscribe and its friends)."""
     now = utcnow()
-    if not current_app.config.get("MAIL_SERVER"):
-        db.session.add(
-            OutboxMessage(created_at=now, recipient=recipient, subject=subject, body=body, status=PRINTED)
-        )
-        _print_to_console(recipient, subject, body)
-        return
     message = OutboxMessage(
         created_at=now,
         recipient=recipient,
         subject=subject,
         body=body,
-        status=QUEUED,
-        attempts=0,
-        next_attempt_at=now,
+        html_body=html,
+        headers=dict(headers) if headers else None,
+        status=PRINTED,
     )
+    if not current_app.config.get("MAIL_SERVER"):
+        db.session.add(message)
+        db.session.flush()
+        _print_to_console(recipient, subject, body, headers or {})
+        return message
+    message.status, message.attempts, message.next_attempt_at = QUEUED, 0, now
     db.session.add(message)
     db.session.flush()
     if has_request_context():
         _send_after_response(message.id)
+    return message
 
 
-def _print_to_console(recipient: str, subject: str, body: str) -> None:
+def _print_to_console(recipient: str, subject: str, body: str, headers: dict[str, str]) -> None:
+    # The text part only: the HTML part says the same, and a console is read by a person.
+    extra = "".join(f"{name}: {value}\n" for name, value in headers.items())
     print(
         "--- No MAIL_SERVER is set, so this email was not sent (it is in the outbox table) ---\n"
-        f"To: {recipient}\nSubject: {subject}\n\n{body}\n--- end of email ---",
+        f"To: {recipient}\nSubject: {subject}\n{extra}\n{body}\n--- end of email ---",
         file=sys.stdout,
         flush=True,
     )
@@ -110,12 +123,18 @@ def _send_now(app: Flask, message_ids: Iterable[int]) -> None:
 def smtp_send(message: OutboxMessage) -> None:
     """Hand one message to the configured SMTP server; raises on failure."""
     config = current_app.config
-    email = EmailMessage()
+    # Lines up to SMTP's own limit: the default (78) folds a long List-Unsubscribe address into
+    # RFC 2047 encoded words, which no mail client reads back as a link.
+    email = EmailMessage(policy=SMTP_POLICY)
     email["From"] = from_header(config["MAIL_FROM"])
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
+    if message.html_body is not None:
+        email.add_alternative(message.html_body, subtype="html")  # multipart/alternative, text first
     security = config["MAIL_SECURITY"]
     context = ssl.create_default_context()
     smtp_class = smtplib.SMTP_SSL if security == "ssl" else smtplib.SMTP
@@ -170,7 +189,8 @@ def deliver(now: datetime, message_ids: Iterable[int] | None = None, send: Sende
             message.last_attempt_at = now
             if error is None:
                 message.status, message.sent_at, message.next_attempt_at = SENT, now, None
-                message.body = ""  # a sent reset link must not wait in the database (or its backups)
+                # A sent reset link must not wait in the database (or its backups), in either part.
+                message.body, message.html_body = "", None
                 sent += 1
             else:
                 message.last_error = error
@@ -219,3 +239,50 @@ def requeue_failed(now: datetime) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     return count
+
+
+def requeue_one(message_id: int, now: datetime) -> bool:
+    """Give one failed message a fresh set of tries; False when it is not (or no longer) failed,
+    so two admins pressing Retry at once queue it once."""
+    count = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == FAILED)
+        .values(status=QUEUED, attempts=0, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return count == 1
+
+
+def counts_by_status() -> dict[str, int]:
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    return {status: rows_count for status, rows_count in rows}
+
+
+def page_of_messages(status: str, page: int, size: int) -> list[OutboxMessage]:
+    """One page of messages in this state: the queue in the order it will be sent, the rest
+    newest first."""
+    order = (
+        (OutboxMessage.next_attempt_at, OutboxMessage.id) if status == QUEUED else (OutboxMessage.id.desc(),)
+    )
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == status)
+            .order_by(*order)
+            .limit(size)
+            .offset((page - 1) * size)
+        )
+    )
+
+
+def requeue_failed_ids(now: datetime) -> list[int]:
+    """As ``requeue_failed``, naming the messages queued again (for the audit log)."""
+    return list(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == FAILED)
+            .values(status=QUEUED, attempts=0, next_attempt_at=now)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )

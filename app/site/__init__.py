@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from . import identity_views, safeguarding_views, views  # noqa: E402,F401  (routes register themselves on bp)
+from . import email_views, identity_views, safeguarding_views, views  # noqa: E402,F401  (routes register themselves on bp)
