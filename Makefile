@@ -52,9 +52,11 @@ bench: install-test
 ifeq ($(PG),1)
 	.ci/with-postgres $(BIN)/python -m bench.run --pg
 	.ci/with-postgres $(BIN)/python -m bench.imports --pg
+	.ci/with-postgres $(BIN)/python -m bench.notify --pg
 else
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.notify
 endif
 
 # docs/screenshots/*.png for the README, and the UX figures (first action, list height).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import current_app, g, url_for
+from flask import current_app, g
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -25,6 +25,7 @@ from ..learning.next_step import (
 )
 from ..learning.progress import ModuleProgress
 from ..models import utcnow
+from ..web.step_links import step_url
 from . import bp
 from .presenters import task_rows
 
@@ -73,23 +74,6 @@ def dashboard_plan(
     summary = summary_line(task_counts(course, tasks))
     minutes = sum(group.module.minutes for group, _ in groups if group.module)
     return DashboardPlan(step, step_url(step), groups, summary, bool(read), max(1, round(minutes / 60)))
-
-
-def step_url(step: NextStep) -> str | None:
-    """Where the step is done; None for steps a trainee waits on (a coordinator's)."""
-    if step.kind == "acknowledge":
-        return url_for("site.safeguarding")
-    if step.kind in ("start", "continue", "next_module"):
-        return url_for("learn.section", module_id=step.module_id, section_id=step.target)
-    if step.kind in ("quiz", "requiz"):
-        return url_for("learn.quiz_home", module_id=step.module_id)
-    if step.kind == "scenario":
-        return url_for("learn.scenario", scenario_id=step.target)
-    if step.kind == "revisit":
-        return url_for("learn.module_overview", module_id=step.module_id)
-    if step.kind == "certified":
-        return url_for("learn.certificate")
-    return None
 
 
 @bp.app_template_global()

@@ -24,7 +24,7 @@ from ..learning.item_stats import GradedAttempt, item_stats
 from ..models import Cohort, QuizAttempt, Role, User, normalise_email, remove_second_factor, utcnow
 from ..people import audit, personal_data, safeguarding_markers
 from ..practice.replies import rebuild_review_queue
-from . import import_cli, mail_cli, matching_cli
+from . import import_cli, mail_cli, matching_cli, notify_cli
 from .backup import BackupRefused, backup_sqlite
 from .seed import DEMO_TRAINEE_PASSWORD, seed_trainees
 
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     matching_cli.init_app(app)
     mail_cli.init_app(app)
     import_cli.init_app(app)
+    notify_cli.init_app(app)
 
 
 @click.command("create-user")
