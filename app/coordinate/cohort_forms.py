@@ -31,3 +31,7 @@ class InviteEndForm(FlaskForm):
 
 class RotateInviteForm(FlaskForm):
     """Only the CSRF token: the button says what it does."""
+
+
+class FollowCohortForm(FlaskForm):
+    """Only the CSRF token: the button says whether it follows or stops following."""

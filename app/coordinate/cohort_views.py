@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from ..certification import standings as certification
 from ..extensions import db
 from ..models import Cohort, Role, User, utcnow
+from ..notifications import following
 from . import bp, services
-from .cohort_forms import InviteEndForm, MoveCohortForm, RotateInviteForm
+from .cohort_forms import FollowCohortForm, InviteEndForm, MoveCohortForm, RotateInviteForm
 from .forms import CohortForm
 
 
@@ -64,6 +65,8 @@ def _cohorts_page(form: FlaskForm, invalid: dict[int, InviteEndForm], status: in
         cohorts=every,
         end_forms={c.id: invalid.get(c.id) or end_form(c) for c in every},
         rotate_form=RotateInviteForm(),
+        follow_form=FollowCohortForm(),
+        followed=following.followed(current_user.id),
         last_days={c.id: last_day(c) for c in every},
         zone_name=current_app.extensions["course"].program.timezone,
         now=utcnow(),
@@ -108,6 +111,32 @@ def set_invite_end(cohort_id: int):
         "success",
     )
     return redirect(url_for("coordinate.cohorts", _anchor=f"cohort-{cohort.id}"))
+
+
+@bp.post("/cohorts/<int:cohort_id>/follow")
+def follow_cohort(cohort_id: int):
+    """Get this cohort's weekly digest, and the warnings about its mentors' lapsing checks."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if FollowCohortForm().validate_on_submit():
+        following.follow(current_user.id, cohort, utcnow())
+        db.session.commit()
+        flash(f"You follow “{cohort.name}”: its weekly digest comes to you by email.", "success")
+    else:
+        flash("The form had expired. Try again.", "error")
+    return redirect(url_for("coordinate.cohorts", _anchor="following"))
+
+
+@bp.post("/cohorts/<int:cohort_id>/unfollow")
+def unfollow_cohort(cohort_id: int):
+    """Stop getting this cohort's weekly digest."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if FollowCohortForm().validate_on_submit():
+        following.unfollow(current_user.id, cohort)
+        db.session.commit()
+        flash(f"You no longer follow “{cohort.name}”.", "success")
+    else:
+        flash("The form had expired. Try again.", "error")
+    return redirect(url_for("coordinate.cohorts", _anchor="following"))
 
 
 @bp.post("/mentors/<int:user_id>/cohort")

@@ -18,6 +18,7 @@ from ..course import Course
 from ..course.model import ProgramRequirement
 from ..extensions import db
 from ..models import User, utcnow
+from ..notifications import sent
 from ..practice import observations
 from . import services
 from .cohort_forms import MoveCohortForm
@@ -84,6 +85,7 @@ def context(course: Course, mentor: User, invalid: dict[str, FlaskForm] | None =
         "decision_labels": DECISION_LABELS,
         "actors": record.actors,
         "cohort": record.cohort,
+        "emails_sent": sent.emails_of(mentor.id),
         "course": course,
         "sign_off_form": SignOffForm(),
         "dnr_form": DoNotReengageForm(),

@@ -14,6 +14,9 @@ from ..web.forms import EmptyForm
 from . import bp
 from .session_forms import SessionForm
 
+# What the people holding a place hear of a change (app/notifications sends session_changed).
+CHANGE_TOLD = "Trainees holding a place see the new details; a new time, length or place is emailed to them."
+
 
 def _program():
     return current_app.extensions["course"].program
@@ -61,7 +64,7 @@ def training_session(session_id: int):
         session=session,
         signups=sessions.signups_of(session.id),
         form=EmptyForm(),
-        upcoming=session.starts_at > utcnow(),
+        upcoming=session.starts_at > utcnow() and session.cancelled_at is None,
     )
 
 
@@ -69,6 +72,9 @@ def training_session(session_id: int):
 def edit_session(session_id: int):
     """Change a session's title, time, length, place or number of places."""
     session = db.get_or_404(TrainingSession, session_id)
+    if session.cancelled_at is not None:
+        flash(f"“{session.title}” is cancelled: it cannot be changed.", "error")
+        return redirect(url_for("coordinate.training_session", session_id=session.id))
     form = SessionForm(data=_form_data(session)).label_in(_program().timezone)
     starts_at = _starts_at(form) if form.validate_on_submit() else None
     held = sessions.places_held(session.id)
@@ -79,7 +85,7 @@ def edit_session(session_id: int):
         fields = form.title.data, starts_at, form.minutes.data, form.place.data, form.capacity.data
         sessions.update_session(session, *fields, actor=current_user.id)
         db.session.commit()
-        flash(f"“{session.title}” is changed. Trainees holding a place see the new details.", "success")
+        flash(f"“{session.title}” is changed. {CHANGE_TOLD}", "success")
         return redirect(url_for("coordinate.training_session", session_id=session.id))
     return render_template("coordinate/session_edit.html", form=form, session=session), (
         422 if form.errors else 200
@@ -98,13 +104,31 @@ def _form_data(session: TrainingSession) -> dict:
     }
 
 
+def _who_hears(held: int) -> str:
+    if not held:
+        return "Nobody holds a place yet."
+    return f"The {held} trainee{'s' if held != 1 else ''} holding a place will be emailed and see it on their dashboard."
+
+
+@bp.get("/sessions/<int:session_id>/cancel")
+def cancel_session_confirm(session_id: int):
+    """Ask before cancelling a session people hold places on: they will be emailed."""
+    session = db.get_or_404(TrainingSession, session_id)
+    if session.cancelled_at is not None or session.starts_at <= utcnow():
+        return redirect(url_for("coordinate.training_session", session_id=session.id))
+    holders = [person for signup, person in sessions.signups_of(session.id) if signup.cancelled_at is None]
+    return render_template(
+        "coordinate/session_cancel.html", session=session, holders=holders, form=EmptyForm()
+    )
+
+
 @bp.post("/sessions/<int:session_id>/cancel")
 def cancel_session(session_id: int):
-    """Take a session nobody holds a place on off the calendar."""
+    """Cancel a session: deleted if nobody holds a place, else kept, marked cancelled."""
     session = db.get_or_404(TrainingSession, session_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    title = session.title
+    title, held = session.title, sessions.places_held(session.id)
     try:
         sessions.cancel_session(session, actor=current_user.id)
     except sessions.SignupRefused as refused:
@@ -112,6 +136,9 @@ def cancel_session(session_id: int):
         flash(str(refused), "error")
         return redirect(url_for("coordinate.training_session", session_id=session_id))
     db.session.commit()
+    if held:
+        flash(f"“{title}” is cancelled. {_who_hears(held)}", "success")
+        return redirect(url_for("coordinate.training_session", session_id=session_id))
     flash(f"“{title}” is cancelled and no longer offered to trainees.", "success")
     return redirect(url_for("coordinate.training_sessions"))
 
@@ -139,7 +166,11 @@ def session_attendance(session_id: int):
         flash("Take attendance once the session has started.", "error")
         return redirect(url_for("coordinate.training_session", session_id=session.id))
     attended = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
-    count = sessions.record_attendance(session, attended, current_user.id)
+    try:
+        count = sessions.record_attendance(session, attended, current_user.id)
+    except sessions.SignupRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("coordinate.training_session", session_id=session.id))
     db.session.commit()
     flash(f"Attendance saved: {count} attended.", "success")
     return redirect(url_for("coordinate.training_session", session_id=session.id))

@@ -30,6 +30,9 @@ def session_signup(session_id: int):
 def session_cancel_confirm(session_id: int):
     """Ask before giving a place back: the seat may be gone by the time they change their mind."""
     session = db.get_or_404(TrainingSession, session_id)
+    if session.cancelled_at is not None:
+        flash(f"“{session.title}” is cancelled: there is no place to give back.", "info")
+        return redirect(url_for("learn.dashboard", _anchor=BACK_TO_PANEL))
     if not sessions.holds_place(session.id, current_user.id):
         flash(f"You do not hold a place at “{session.title}”.", "info")
         return redirect(url_for("learn.dashboard", _anchor=BACK_TO_PANEL))

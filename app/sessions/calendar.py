@@ -16,6 +16,7 @@ class CalendarEvent:
     summary: str
     location: str
     description: str = ""
+    cancelled: bool = False  # STATUS:CANCELLED, so a calendar that has the event marks it off
 
 
 def ics_text(value: str) -> str:
@@ -70,5 +71,7 @@ def calendar_file(event: CalendarEvent, stamped_at: datetime) -> str:
     ]
     if event.description:
         lines.append(f"DESCRIPTION:{ics_text(event.description)}")
+    # RFC 5545 3.8.1.11: a VEVENT's status is TENTATIVE, CONFIRMED or CANCELLED.
+    lines.append("STATUS:CANCELLED" if event.cancelled else "STATUS:CONFIRMED")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(fold(line) + "\r\n" for line in lines)

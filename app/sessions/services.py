@@ -15,6 +15,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    or_,
     select,
     update,
 )
@@ -68,8 +69,15 @@ def update_session(
     place: str,
     capacity: int,
     actor: int,
+    now: datetime | None = None,
 ) -> None:
+    """Change a session. A new time, length or place sets ``changed_at``: the people holding a
+    place are emailed about that occasion (a new title or more places tell them nothing new)."""
+    if session.cancelled_at is not None:
+        raise SignupRefused("A cancelled session cannot be changed.")
     before = session.starts_at
+    if (starts_at, minutes, place.strip()) != (session.starts_at, session.duration_minutes, session.place):
+        session.changed_at = now or utcnow()
     session.title = title.strip()
     session.starts_at = starts_at
     session.duration_minutes = minutes
@@ -109,18 +117,21 @@ def holds_place(session_id: int, user_id: int) -> bool:
 
 
 def cancel_session(session: TrainingSession, actor: int, now: datetime | None = None) -> None:
-    """Take a session off the calendar: only before it starts and while nobody holds a place,
-    since a deleted session would take its sign-ups (and any record of them) with it."""
+    """Take a session off the calendar, only before it starts. Nobody holding a place: it is
+    deleted. People holding places: it is marked cancelled and their sign-ups kept, so they are
+    emailed and still see it, crossed out, on their dashboard; it takes no attendance."""
     now = now or utcnow()
+    if session.cancelled_at is not None:
+        raise SignupRefused("This session is cancelled already.")
     if session.starts_at <= now:
         raise SignupRefused("A session that has started stays on the record.")
+    audit.record("session.cancelled", "session", session.id, actor, title=session.title)
     if places_held(session.id):
-        raise SignupRefused(
-            "Trainees hold places on this session. Ask them to cancel, or keep the session and change its time."
-        )
+        session.cancelled_at = now
+        db.session.flush()
+        return
     # Places given back earlier go with it (the foreign key cascades too; this says so on every database).
     db.session.execute(delete(SessionSignup).where(SessionSignup.session_id == session.id))
-    audit.record("session.cancelled", "session", session.id, actor, title=session.title)
     db.session.delete(session)
     db.session.flush()
 
@@ -134,6 +145,7 @@ def calendar_of(session: TrainingSession, host: str, now: datetime | None = None
         summary=session.title,
         location=session.place,
         description="PeerPath live training. Your coordinator marks who attended.",
+        cancelled=session.cancelled_at is not None,
     )
     return calendar_file(event, now or utcnow())
 
@@ -176,7 +188,8 @@ def _place_held():
 
 def upcoming_with_seats(user_id: int, now: datetime) -> list[SessionSeats]:
     """Sessions starting after ``now``, soonest first, with the seats taken and whether this
-    trainee holds one: one statement, for the dashboard."""
+    trainee holds one: one statement, for the dashboard. A cancelled session is listed only to
+    those who held a place on it, so they see it was cancelled; nobody else is offered it."""
     return [
         SessionSeats(row, row.taken, bool(row.held))
         for row in core_rows(_upcoming_statement(), user_id=user_id, now=now)
@@ -188,7 +201,10 @@ def _upcoming_statement():
     sessions = TrainingSession.__table__
     return (
         select(sessions, _places_taken().label("taken"), _place_held().label("held"))
-        .where(sessions.c.starts_at > bindparam("now", type_=UTCDateTime()))
+        .where(
+            sessions.c.starts_at > bindparam("now", type_=UTCDateTime()),
+            or_(sessions.c.cancelled_at.is_(None), _place_held()),
+        )
         .order_by(sessions.c.starts_at, sessions.c.id)
     )
 
@@ -203,6 +219,8 @@ def sign_up(session_id: int, user_id: int, now: datetime | None = None) -> None:
     )
     if session is None:
         raise SignupRefused("That session does not exist any more.")
+    if session.cancelled_at is not None:
+        raise SignupRefused(f"“{session.title}” is cancelled.")
     if session.starts_at <= now:
         raise SignupRefused("That session has already started.")
     existing = db.session.scalar(
@@ -248,14 +266,20 @@ def cancel(session_id: int, user_id: int, now: datetime | None = None) -> None:
             SessionSignup.session_id == session_id,
             SessionSignup.user_id == user_id,
             SessionSignup.cancelled_at.is_(None),
-            SessionSignup.session_id.in_(select(TrainingSession.id).where(TrainingSession.starts_at > now)),
+            SessionSignup.session_id.in_(
+                select(TrainingSession.id).where(
+                    TrainingSession.starts_at > now, TrainingSession.cancelled_at.is_(None)
+                )
+            ),
         )
         .values(cancelled_at=now)
         .returning(SessionSignup.id)
         .execution_options(synchronize_session=False)
     )
     if result.scalar() is None:
-        raise SignupRefused("You can cancel only a place you hold, before the session starts.")
+        raise SignupRefused(
+            "You can cancel only a place you hold, before the session starts, on a session not cancelled."
+        )
 
 
 def signups_of(session_id: int) -> list[tuple[SessionSignup, User]]:
@@ -270,7 +294,10 @@ def signups_of(session_id: int) -> list[tuple[SessionSignup, User]]:
 
 
 def record_attendance(session: TrainingSession, attended_ids: set[int], actor: int) -> int:
-    """Mark who came among those holding a place; returns how many attended. Their standings refresh."""
+    """Mark who came among those holding a place; returns how many attended. Their standings refresh.
+    A cancelled session never took place: nobody attended it, so it adds no hours."""
+    if session.cancelled_at is not None:
+        raise SignupRefused("This session was cancelled: there is no attendance to take.")
     holders = list(
         db.session.scalars(
             select(SessionSignup.user_id).where(
