@@ -8,11 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -20,23 +17,10 @@ from app import create_app
 from app.extensions import db
 from app.models import Cohort, Role, User
 from app.models.notification import CohortFollower
+from bench.run import flask
 
-ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 30.0
 SECRET = "bench-secret"
-
-
-def flask(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def follow_every_cohort(url: str) -> int:

@@ -25,6 +25,7 @@ from ..models import (
 )
 from . import audit, imports
 from .imports import Plan
+from .invitations import send_invitation
 
 # Stored instead of a password hash: neither Argon2 nor werkzeug reads it as a hash, so
 # ``User.check_password`` refuses every password until the person sets one from their invitation.
@@ -246,9 +247,7 @@ def _prior_certifications(
 
 
 def invite(created: tuple[int, ...]) -> int:
-    """Email an invitation to each new account (helper module ``invitations``); how many."""
-    from .invitations import send_invitation  # written alongside: accounts, issue 27
-
+    """Email an invitation to each new account; how many."""
     count = 0
     for start in range(0, len(created), BATCH):
         for user in db.session.scalars(select(User).where(User.id.in_(created[start : start + BATCH]))):
