@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import delete
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth.services import create_user
 from app.extensions import db
-from app.models import Role
+from app.models import RateLimitCounter, Role
 
 from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES
 from .emailed import LIVE_APPS, emailed_link
@@ -86,9 +87,6 @@ def serve(root: Path, program_text: str | None = None):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.db'}",
             "SECRET_KEY": "browser",
             "DEMO": True,  # the shipped example safeguarding procedure
-            # The suite signs up more people from 127.0.0.1 in an hour than the registration
-            # budget allows one address; the throttles are tested in tests/web.
-            "RATELIMIT_ENABLED": False,
             "CONTENT_DIR": root / "content",
             "QUIZZES_DIR": root / "quizzes",
         }
@@ -109,6 +107,7 @@ def serve(root: Path, program_text: str | None = None):
         yield server
     finally:
         server.shutdown()
+        LIVE_APPS.pop(server.url, None)
         with app.app_context():
             db.engine.dispose()
 
@@ -125,6 +124,19 @@ def full_live_server(tmp_path_factory, playwright_browser):
     """The tests' course whole: every module, role-play and requirement staff record."""
     with serve(tmp_path_factory.mktemp("full")) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_budgets():
+    """Each test starts with the servers' throttling counters empty: the suite signs up more
+    people from 127.0.0.1 in an hour than the registration budget allows one address. (Turning
+    the limiter off instead would leak into later apps: flask-limiter keeps ``enabled`` on its one
+    shared instance.) The throttles themselves are tested in tests/web."""
+    for app in LIVE_APPS.values():
+        with app.app_context():
+            db.session.execute(delete(RateLimitCounter))
+            db.session.commit()
+    yield
 
 
 @pytest.fixture
