@@ -75,11 +75,16 @@ def playwright_browser():
 
 
 @contextmanager
-def serve(root: Path, program_text: str | None = None):
-    """The app served over HTTP from a thread on a copy of the course under ``root`` (with
-    ``program_text`` as its program.yaml when given), with a coordinator, an author and an admin."""
-    shutil.copytree(FIXTURE_CONTENT, root / "content")
-    shutil.copytree(FIXTURE_QUIZZES, root / "quizzes")
+def serve(
+    root: Path,
+    program_text: str | None = None,
+    course: tuple[Path, Path] = (FIXTURE_CONTENT, FIXTURE_QUIZZES),
+):
+    """The app served over HTTP from a thread on a copy of ``course`` (the tests' own by default)
+    under ``root`` (with ``program_text`` as its program.yaml when given), with a coordinator, an
+    author and an admin."""
+    shutil.copytree(course[0], root / "content")
+    shutil.copytree(course[1], root / "quizzes")
     if program_text is not None:
         (root / "content" / "program.yaml").write_text(program_text)
     app = create_app(

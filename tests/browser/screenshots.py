@@ -18,18 +18,19 @@ from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.ops.seed import seed_trainees
 
-from ..helpers import FIXTURE_CONTENT
 from .conftest import CHROMIUM, CHROMIUM_ARGS, STAFF_PASSWORD, log_in, register, serve
 from .test_browser import answer_quiz_correctly
 
 OUT = PROJECT_ROOT / "docs" / "screenshots"
 WIDTHS = (1280, 390)
+# The README shows the course and the example identity a programme starts from.
+SHIPPED = (PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
 NEXT_ACTION = "main a.button >> nth=0"
 
 
 def unpaced_program() -> str:
-    """The tests' copy of the shipped program without reading pace, so the walk-through can click straight on."""
-    program = yaml.safe_load((FIXTURE_CONTENT / "program.yaml").read_text())
+    """The shipped program without reading pace, so the walk-through can click straight on."""
+    program = yaml.safe_load((SHIPPED[0] / "program.yaml").read_text())
     program.pop("pacing", None)
     return yaml.safe_dump(program, sort_keys=False, allow_unicode=True)
 
@@ -59,7 +60,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        with serve(Path(folder), unpaced_program()) as server:
+        with serve(Path(folder), unpaced_program(), SHIPPED) as server:
             with server.app.app_context():
                 seed_trainees(server.app.extensions["course"], 200, 7)
                 db.session.commit()
