@@ -15,8 +15,7 @@ from app.certification.standings import record_decision
 from app.extensions import db
 from app.models import Role, User, utcnow
 
-from ..helpers import FIXTURE_CONTENT, complete_course
-from . import conftest
+from ..helpers import FIXTURE_CONTENT, FIXTURE_QUIZZES, complete_course
 from .conftest import STAFF_PASSWORD, log_in, serve
 from .test_browser import audit
 from .test_html_checker import fetch_all, html_errors
@@ -52,11 +51,8 @@ def branded_server(tmp_path_factory, playwright_browser):
     (source / "brand" / "riverside.svg").write_text(LOGO, encoding="utf-8")
     program = source / "program.yaml"
     program.write_text(IDENTITY + program.read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(conftest, "FIXTURE_CONTENT", source)  # serve copies the course from here
-        with serve(tmp_path_factory.mktemp("riverside")) as server:
-            patch.undo()
-            yield server
+    with serve(tmp_path_factory.mktemp("riverside"), course=(source, FIXTURE_QUIZZES)) as server:
+        yield server
 
 
 def certified_mentor(server) -> tuple[str, str]:
