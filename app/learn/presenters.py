@@ -9,13 +9,11 @@ from typing import NamedTuple
 from flask import current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from ..certification.status import Requirement
-from ..extensions import db
 from ..learning.next_step import task_state
 from ..learning.progress import ModuleProgress
-from ..models import User, utcnow
+from ..models import utcnow
 from ..notifications.notices import Notice, notices
 from ..practice.acknowledgements import acknowledge_requirement
 from ..practice.feedback import FeedbackLine, RunFeedback, latest_feedback, run_feedback, runs_with_feedback
@@ -106,19 +104,13 @@ def reminder_notices(now_standing, plan) -> tuple[Notice, ...]:
     """The reminders the email rules would send the signed-in trainee now, for the notice under
     the next-step card (learn/_reminders.html): the same rules, so the page and the inbox agree."""
     course = current_app.extensions["course"]
-    since = current_user.last_activity_at or _joined_at(current_user.id)
+    since = current_user.last_activity_at or current_user.created_at
     titles = {module.id: module.title for module in course.modules}
     step = (plan.step.label, plan.step_url)
     program = course.program
     return notices(
         program.notifications, now_standing, since, plan.started, step, titles, utcnow(), program.zone
     )
-
-
-def _joined_at(user_id: int):
-    """When an account that never did anything was made: its idle gap starts there. The
-    signed-in snapshot leaves this column out, as only such a trainee's dashboard needs it."""
-    return db.session.scalar(select(User.created_at).where(User.id == user_id))
 
 
 @bp.app_template_global()

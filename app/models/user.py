@@ -131,6 +131,7 @@ class SignedInUser(RoleChecks, UserMixin):
     session_version: int
     last_activity_at: datetime | None
     seconds_on_task: int
+    created_at: datetime  # where a never-active trainee's idle gap starts (the dashboard's reminders)
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
